@@ -1,0 +1,50 @@
+"""Terminal output shared by the CLI commands: a rich console and progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class RichProgress:
+    """A ``ProgressSink`` drawing one bar per stage on stderr (stdout stays for data)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+
+    def stage(self, description: str, total: int | None) -> Callable[[int], None]:
+        task = self._progress.add_task(description, total=total)
+
+        def advance(n: int) -> None:
+            self._progress.advance(task, n)
+
+        return advance
+
+
+@contextmanager
+def progress_bars(enabled: bool = True) -> Iterator[RichProgress]:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+        disable=not enabled,
+    )
+    with progress:
+        yield RichProgress(progress)

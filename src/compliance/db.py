@@ -1,0 +1,95 @@
+"""The registry database: engine, SQLite tuning, and schema migrations.
+
+SQLite is the embedded default and PostgreSQL the production database; both get their schema
+from the same Alembic migrations (``compliance/migrations``), never from ``create_all``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+from compliance.exceptions import DatabaseError
+from compliance.messages import message
+from compliance.settings import get_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    url = url or get_settings().resolved_database_url()
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL for readers beside the writer, FK enforcement, and real BEGIN statements.
+
+    pysqlite's own transaction handling issues BEGIN lazily and never for PRAGMAs; turning it
+    off and emitting BEGIN ourselves (the SQLAlchemy-documented recipe) makes a transaction
+    cover raw ``executemany`` batches and ``PRAGMA defer_foreign_keys`` too.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+            "temp_store=MEMORY",
+            "cache_size=-262144",  # 256 MiB page cache: index builds during big imports
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is there already)."""
+    try:
+        with engine.begin() as connection:
+            if _current_revision(connection) == _head_revision():
+                return
+            config = alembic_config(engine.url.render_as_string(hide_password=False))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as exc:
+        raise DatabaseError(
+            message(
+                "database.unreachable",
+                url=engine.url.render_as_string(hide_password=True),
+                reason=exc.orig,
+            )
+        ) from exc
+
+
+def _current_revision(connection: Any) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@cache
+def _head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

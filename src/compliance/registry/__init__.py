@@ -1,0 +1,1 @@
+"""The registry: the exchange format, reading and validating deliveries, and loading them."""

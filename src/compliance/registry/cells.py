@@ -1,0 +1,178 @@
+"""Cell parsers: the Vietnamese ways of writing a number, a date, a yes/no or a choice.
+
+Each parser takes what the reader produced (an NFC, stripped ``str`` or ``None`` from CSV; a
+typed value from XLSX) and returns the canonical value or raises ``PydanticCustomError`` whose
+type is one of our stable error codes (see ``compliance.messages``). They run inside pydantic
+validation, so every failing cell of a batch is reported at once with its row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from compliance.registry.contract import BOOLEANS, Column, choice_index, fold
+
+Parser = Callable[[Any], Any]
+
+_GROUPED_INT = re.compile(r"([+-]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)")
+_PLAIN_INT = re.compile(r"[+-]?\d+")
+_INTEGRAL_DECIMAL = re.compile(r"([+-]?\d+)[.,]0+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_VN_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_PERIOD = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")
+
+
+def _fail(code: str, value: Any, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, code, {"value": value, **ctx})
+
+
+def _to_int(value: Any) -> int:
+    """A whole number as Vietnamese spreadsheets write it: ``1.234``, ``1,234``, ``25.0``.
+
+    A dot or comma followed by groups of exactly three digits is a thousands separator (the
+    Vietnamese convention); ``25.0`` is accepted as 25; ``1.5`` is refused.
+    """
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        if value.is_integer():
+            return int(value)
+        raise _fail("value.not_integer", value)
+    if not isinstance(value, str):
+        raise _fail("value.not_integer", value)
+    text = value.replace(" ", "").replace("\u00a0", "")
+    if _PLAIN_INT.fullmatch(text):
+        return int(text)
+    if match := _GROUPED_INT.fullmatch(text):
+        digits = match.group(2).replace(".", "").replace(",", "")
+        return -int(digits) if match.group(1) == "-" else int(digits)
+    if match := _INTEGRAL_DECIMAL.fullmatch(text):
+        return int(match.group(1))
+    raise _fail("value.not_integer", value)
+
+
+def parse_count(value: Any) -> int | None:
+    if value is None:
+        return None
+    if type(value) is str and value.isdecimal() and value.isascii():
+        return int(value)
+    number = _to_int(value)
+    if number < 0:
+        raise _fail("value.negative", value)
+    return number
+
+
+def parse_year(value: Any) -> int | None:
+    if value is None:
+        return None
+    year = _to_int(value)
+    if not 1900 <= year <= 2100:
+        raise _fail("value.out_of_range", value, low=1900, high=2100)
+    return year
+
+
+def parse_amount(value: Any) -> float | None:
+    """Money in đồng: ``1.500.000``, ``1,500,000``, ``1500000``, ``1.234.567,5``."""
+    if value is None:
+        return None
+    if type(value) in (int, float):
+        amount = float(value)
+    elif isinstance(value, str):
+        text = value.replace(" ", "").replace("\u00a0", "").removesuffix("đ")
+        amount = _decimal(text, value)
+    else:
+        raise _fail("value.not_number", value)
+    if amount < 0:
+        raise _fail("value.negative", value)
+    return amount
+
+
+def _decimal(text: str, original: str) -> float:
+    if "." in text and "," in text:
+        decimal_mark = "." if text.rfind(".") > text.rfind(",") else ","
+        group_mark = "," if decimal_mark == "." else "."
+        text = text.replace(group_mark, "").replace(decimal_mark, ".")
+    else:
+        for mark in ".,":
+            parts = text.split(mark)
+            if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3):
+                text = text.replace(mark, "")  # thousands groups
+            elif len(parts) == 2:
+                text = text.replace(mark, ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise _fail("value.not_number", original) from None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """ISO ``2024-01-31`` or Vietnamese ``31/01/2024`` (also ``31-01-2024``, ``31.01.2024``)."""
+    if value is None:
+        return None
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, str):
+        raise _fail("value.bad_date", value)
+    if match := _ISO_DATE.fullmatch(value):
+        year, month, day = match.group(1, 2, 3)
+    elif match := _VN_DATE.fullmatch(value):
+        day, month, year = match.group(1, 2, 3)
+    else:
+        raise _fail("value.bad_date", value)
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise _fail("value.impossible_date", value) from None
+
+
+def parse_period(value: Any) -> str | None:
+    """A month: ``2024-03``, ``2024/3``, ``03/2024``; an Excel date counts as its month."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if not isinstance(value, str) or not (match := _PERIOD.fullmatch(value)):
+        raise _fail("value.bad_period", value)
+    year, month = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
+    if not 1 <= int(month) <= 12:
+        raise _fail("value.bad_period", value)
+    return f"{int(year):04d}-{int(month):02d}"
+
+
+_BOOLEANS = {fold(spelling): truth for truth, spellings in BOOLEANS.items() for spelling in spellings}
+
+
+def parse_bool(value: Any) -> bool | None:
+    if value is None or type(value) is bool:
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and (truth := _BOOLEANS.get(fold(value))) is not None:
+        return truth
+    raise _fail("value.bad_boolean", value)
+
+
+def choice_parser(column: Column) -> Parser:
+    """Accept the English value or any Vietnamese spelling of it (case and accents aside)."""
+    assert column.choices is not None
+    canonical = frozenset(column.choices)
+    spellings = choice_index(column)
+    listing = ", ".join(
+        f"{value} ({names[0]})" if names else value for value, names in column.choices.items()
+    )
+
+    def parse(value: Any) -> str | None:
+        if value is None or value in canonical:
+            return value  # type: ignore[no-any-return]
+        if isinstance(value, str) and (found := spellings.get(fold(value))) is not None:
+            return found
+        raise _fail("value.unknown_choice", value, choices=listing)
+
+    return parse

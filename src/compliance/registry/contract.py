@@ -1,0 +1,437 @@
+"""The registry exchange format (../shared/registry-format.md) as data.
+
+Everything that knows a table or column name of a delivery reads it from here: the reader
+(header aliases), the validator (kinds, choices, keys, references), the generator (Vietnamese
+headers) and the alias documentation (docs/registry-aliases.md is generated from this module).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a cell is parsed; each kind has its own error codes."""
+
+    TEXT = "text"
+    COUNT = "count"  # whole number ≥ 0
+    YEAR = "year"
+    AMOUNT = "amount"  # money in đồng, ≥ 0
+    DATE = "date"
+    BOOL = "bool"
+    CHOICE = "choice"
+    PERIOD = "period"  # YYYY-MM
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    label_vi: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    choices: Mapping[str, tuple[str, ...]] | None = None  # value → its Vietnamese aliases
+    references: str | None = None  # table whose key this column names
+    extension: bool = False  # accepted beyond the contract
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header this column is recognised by, the English name first."""
+        return (self.name, self.label_vi, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    label_vi: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    extension: bool = False
+    _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({c.name: c for c in self.columns})
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def names(self) -> tuple[str, ...]:
+        """Every file or sheet name this table is recognised by."""
+        return (self.name, self.label_vi, *self.aliases)
+
+
+def fold(text: str) -> str:
+    """Matching key for headers, file names and choice values.
+
+    Case, diacritics (``đ`` counts as ``d``), spaces, underscores, hyphens and dots do not
+    matter: ``Mã số thuế``, ``MA_SO_THUE`` and ``ma so thue`` are one header.
+    """
+    text = unicodedata.normalize("NFD", text.strip().replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[\s_\-.]+", " ", text).strip()
+
+
+SECTORS: dict[str, tuple[str, ...]] = {
+    "state": ("Nhà nước", "Khu vực nhà nước", "Doanh nghiệp nhà nước", "DNNN"),
+    "non_state": ("Ngoài nhà nước", "Khu vực ngoài nhà nước", "Tư nhân", "Dân doanh"),
+    "fdi": ("Có vốn đầu tư nước ngoài", "Vốn đầu tư nước ngoài", "FDI"),
+    "public_unit": ("Đơn vị sự nghiệp công lập", "Đơn vị sự nghiệp", "ĐVSN"),
+}
+ENTERPRISE_STATUSES: dict[str, tuple[str, ...]] = {
+    "active": ("Đang hoạt động", "Hoạt động"),
+    "suspended": ("Tạm ngừng hoạt động", "Tạm ngừng", "Tạm dừng hoạt động"),
+    "dissolved": ("Giải thể", "Đã giải thể", "Chấm dứt hoạt động"),
+}
+UNION_KINDS: dict[str, tuple[str, ...]] = {
+    "grassroots_union": ("Công đoàn cơ sở", "CĐCS"),
+    "guild": ("Nghiệp đoàn",),
+    "direct_superior_union": (
+        "Công đoàn cấp trên trực tiếp cơ sở",
+        "Công đoàn cấp trên trực tiếp",
+        "CĐCTTCS",
+    ),
+    "provincial_federation": ("Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh", "LĐLĐ"),
+}
+INSPECTION_KINDS: dict[str, tuple[str, ...]] = {
+    "finance": ("Tài chính", "Kiểm tra tài chính"),
+    "charter": ("Điều lệ", "Kiểm tra chấp hành Điều lệ", "Giám sát chấp hành Điều lệ"),
+}
+GRADES: dict[str, tuple[str, ...]] = {
+    "excellent": ("Hoàn thành xuất sắc nhiệm vụ", "Xuất sắc"),
+    "good": ("Hoàn thành tốt nhiệm vụ", "Tốt"),
+    "fair": ("Hoàn thành nhiệm vụ", "Khá"),
+    "poor": ("Không hoàn thành nhiệm vụ", "Yếu", "Kém"),
+}
+CONFERENCE_KINDS: dict[str, tuple[str, ...]] = {
+    "workers_conference": ("Hội nghị người lao động", "Hội nghị NLĐ"),
+    "dialogue": ("Đối thoại", "Đối thoại định kỳ"),
+}
+
+# Vietnamese and spreadsheet spellings of true/false. Excel's own booleans arrive typed.
+BOOLEANS: dict[bool, tuple[str, ...]] = {
+    True: ("true", "có", "co", "x", "1", "yes", "đúng", "rồi", "đã có"),
+    False: ("false", "không", "khong", "0", "no", "sai", "chưa", "chưa có"),
+}
+
+_TAX_CODE_ALIASES = ("Mã số thuế", "MST", "Mã số doanh nghiệp", "Mã số thuế doanh nghiệp")
+_UNION_CODE_ALIASES = ("Mã công đoàn", "Mã CĐ", "Mã CĐCS")
+
+
+def _enterprise_ref(**kw: object) -> Column:
+    return Column(
+        "enterprise_tax_code",
+        Kind.TEXT,
+        "Mã số thuế doanh nghiệp",
+        aliases=tuple(a for a in _TAX_CODE_ALIASES if a != "Mã số thuế doanh nghiệp"),
+        references="enterprises",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _union_ref(label: str = "Mã công đoàn", aliases: tuple[str, ...] = ()) -> Column:
+    return Column(
+        "union_code",
+        Kind.TEXT,
+        label,
+        aliases=aliases or tuple(a for a in _UNION_CODE_ALIASES if a != label),
+        required=True,
+        references="unions",
+    )
+
+
+ENTERPRISES = Table(
+    "enterprises",
+    "Doanh nghiệp",
+    key=("tax_code",),
+    aliases=("doanh_nghiep", "DN"),
+    columns=(
+        Column("tax_code", Kind.TEXT, "Mã số thuế", ("MST", "Mã số doanh nghiệp", "Mã DN"), True),
+        Column("name", Kind.TEXT, "Tên doanh nghiệp", ("Tên DN", "Tên")),
+        Column(
+            "sector",
+            Kind.CHOICE,
+            "Khu vực",
+            ("Khu vực kinh tế", "Loại hình doanh nghiệp", "Loại hình sở hữu"),
+            choices=SECTORS,
+        ),
+        Column("province_code", Kind.TEXT, "Mã tỉnh", ("Mã tỉnh/thành phố", "Mã tỉnh thành")),
+        Column("ward_code", Kind.TEXT, "Mã xã", ("Mã phường/xã", "Mã xã/phường", "Mã phường")),
+        Column("workers", Kind.COUNT, "Số lao động", ("Tổng số lao động", "Số NLĐ", "Lao động")),
+        Column("female_workers", Kind.COUNT, "Số lao động nữ", ("Lao động nữ", "Số NLĐ nữ")),
+        Column(
+            "status",
+            Kind.CHOICE,
+            "Trạng thái",
+            ("Tình trạng hoạt động", "Tình trạng"),
+            choices=ENTERPRISE_STATUSES,
+        ),
+        Column(
+            "registered_on",
+            Kind.DATE,
+            "Ngày đăng ký",
+            ("Ngày thành lập", "Ngày đăng ký kinh doanh", "Ngày cấp ĐKKD"),
+        ),
+    ),
+)
+
+UNIONS = Table(
+    "unions",
+    "Công đoàn",
+    key=("code",),
+    aliases=("cong_doan", "to_chuc_cong_doan", "Tổ chức công đoàn"),
+    columns=(
+        Column("code", Kind.TEXT, "Mã công đoàn", ("Mã CĐ", "Mã đơn vị"), True),
+        Column("name", Kind.TEXT, "Tên công đoàn", ("Tên CĐ", "Tên đơn vị", "Tên")),
+        Column(
+            "kind",
+            Kind.CHOICE,
+            "Loại công đoàn",
+            ("Cấp công đoàn", "Loại", "Loại hình"),
+            choices=UNION_KINDS,
+        ),
+        Column(
+            "superior_code",
+            Kind.TEXT,
+            "Mã công đoàn cấp trên",
+            ("Mã cấp trên", "Công đoàn cấp trên", "Mã CĐ cấp trên"),
+            references="unions",
+        ),
+        _enterprise_ref(),
+        Column("province_code", Kind.TEXT, "Mã tỉnh", ("Mã tỉnh/thành phố", "Mã tỉnh thành")),
+        Column(
+            "founded_on",
+            Kind.DATE,
+            "Ngày thành lập",
+            ("Ngày thành lập công đoàn", "Ngày quyết định thành lập"),
+        ),
+        Column("dissolved_on", Kind.DATE, "Ngày giải thể", ("Ngày giải thể công đoàn",)),
+        Column("members", Kind.COUNT, "Số đoàn viên", ("Tổng số đoàn viên", "Đoàn viên")),
+        Column("female_members", Kind.COUNT, "Số đoàn viên nữ", ("Đoàn viên nữ",)),
+        Column(
+            "has_womens_committee",
+            Kind.BOOL,
+            "Có Ban Nữ công",
+            ("Ban Nữ công", "Ban Nữ công quần chúng", "Có Ban Nữ công quần chúng"),
+        ),
+        Column(
+            "superior_since",
+            Kind.DATE,
+            "Trực thuộc cấp trên từ ngày",
+            ("Ngày chuyển cấp trên", "Cấp trên từ ngày"),
+            extension=True,
+        ),
+    ),
+)
+
+# Explicit history of the hierarchy, for deliveries that know it. Beyond the contract.
+UNION_HIERARCHY = Table(
+    "union_hierarchy",
+    "Lịch sử trực thuộc",
+    key=("union_code", "valid_from"),
+    aliases=("lich_su_truc_thuoc", "union_superiors"),
+    extension=True,
+    columns=(
+        _union_ref(),
+        Column(
+            "superior_code",
+            Kind.TEXT,
+            "Mã công đoàn cấp trên",
+            ("Mã cấp trên", "Công đoàn cấp trên", "Mã CĐ cấp trên"),
+            references="unions",
+        ),
+        Column("valid_from", Kind.DATE, "Từ ngày", ("Hiệu lực từ ngày",)),
+        Column("valid_until", Kind.DATE, "Đến ngày", ("Hiệu lực đến ngày",)),
+    ),
+)
+
+INSPECTIONS = Table(
+    "inspections",
+    "Kiểm tra",
+    key=("id",),
+    aliases=("kiem_tra", "Cuộc kiểm tra"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã cuộc kiểm tra", ("Số hiệu", "Mã"), True),
+        Column(
+            "kind",
+            Kind.CHOICE,
+            "Loại kiểm tra",
+            ("Nội dung kiểm tra", "Loại"),
+            True,
+            choices=INSPECTION_KINDS,
+        ),
+        Column(
+            "inspector_code",
+            Kind.TEXT,
+            "Mã đơn vị kiểm tra",
+            ("Đơn vị kiểm tra", "Mã công đoàn kiểm tra"),
+            True,
+            references="unions",
+        ),
+        Column(
+            "target_code",
+            Kind.TEXT,
+            "Mã đơn vị được kiểm tra",
+            ("Đơn vị được kiểm tra", "Mã công đoàn được kiểm tra", "Đối tượng kiểm tra"),
+            True,
+            references="unions",
+        ),
+        Column("date", Kind.DATE, "Ngày kiểm tra", ("Ngày",)),
+    ),
+)
+
+REVIEWS = Table(
+    "reviews",
+    "Làm việc định kỳ",
+    key=("id",),
+    aliases=("lam_viec", "Buổi làm việc", "Rà soát"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã buổi làm việc", ("Mã",), True),
+        _union_ref(),
+        Column("date", Kind.DATE, "Ngày làm việc", ("Ngày", "Ngày rà soát")),
+    ),
+)
+
+RATINGS = Table(
+    "ratings",
+    "Xếp loại",
+    key=("union_code", "year"),
+    aliases=("xep_loai", "Đánh giá xếp loại"),
+    columns=(
+        _union_ref(),
+        Column("year", Kind.YEAR, "Năm", ("Năm xếp loại", "Năm đánh giá"), True),
+        Column(
+            "grade",
+            Kind.CHOICE,
+            "Xếp loại",
+            ("Kết quả xếp loại", "Mức xếp loại"),
+            True,
+            choices=GRADES,
+        ),
+    ),
+)
+
+AGREEMENTS = Table(
+    "agreements",
+    "Thỏa ước lao động tập thể",
+    key=("id",),
+    aliases=("thoa_uoc", "Thỏa ước", "TƯLĐTT"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã thỏa ước", ("Số thỏa ước", "Mã TƯLĐTT", "Mã"), True),
+        _enterprise_ref(required=True),
+        Column("signed_on", Kind.DATE, "Ngày ký", ("Ngày ký kết",)),
+        Column("expires_on", Kind.DATE, "Ngày hết hạn", ("Ngày hết hiệu lực",)),
+    ),
+)
+
+CONFERENCES = Table(
+    "conferences",
+    "Hội nghị",
+    key=("id",),
+    aliases=("hoi_nghi", "Hội nghị người lao động và đối thoại"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã hội nghị", ("Mã",), True),
+        _enterprise_ref(required=True),
+        Column(
+            "kind",
+            Kind.CHOICE,
+            "Loại hội nghị",
+            ("Hình thức", "Loại"),
+            True,
+            choices=CONFERENCE_KINDS,
+        ),
+        Column("date", Kind.DATE, "Ngày tổ chức", ("Ngày", "Ngày họp")),
+    ),
+)
+
+FEE_PAYMENTS = Table(
+    "fee_payments",
+    "Kinh phí công đoàn",
+    key=("enterprise_tax_code", "period"),
+    aliases=("kinh_phi", "Nộp kinh phí công đoàn", "KPCĐ"),
+    columns=(
+        _enterprise_ref(required=True),
+        Column("period", Kind.PERIOD, "Kỳ", ("Kỳ nộp", "Kỳ đóng", "Tháng"), True),
+        Column("due_on", Kind.DATE, "Hạn nộp", ("Ngày đến hạn", "Hạn đóng")),
+        Column("amount_due", Kind.AMOUNT, "Số phải nộp", ("Số tiền phải nộp", "Phải nộp")),
+        Column("amount_paid", Kind.AMOUNT, "Số đã nộp", ("Số tiền đã nộp", "Đã nộp")),
+    ),
+)
+
+COMPLAINTS = Table(
+    "complaints",
+    "Đơn thư khiếu nại, tố cáo",
+    key=("id",),
+    aliases=("don_thu", "Đơn thư", "Khiếu nại"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã đơn", ("Số đơn", "Mã đơn thư", "Mã"), True),
+        _union_ref(aliases=("Mã CĐ", "Công đoàn thụ lý")),
+        Column("received_on", Kind.DATE, "Ngày nhận", ("Ngày nhận đơn",)),
+        Column("accepted_on", Kind.DATE, "Ngày thụ lý", ("Ngày thụ lý đơn",)),
+        Column("complex", Kind.BOOL, "Phức tạp", ("Vụ việc phức tạp",)),
+        Column("resolved_on", Kind.DATE, "Ngày giải quyết", ("Ngày giải quyết xong",)),
+    ),
+)
+
+# Dependency order: a table comes after every table it references.
+TABLES: tuple[Table, ...] = (
+    ENTERPRISES,
+    UNIONS,
+    UNION_HIERARCHY,
+    INSPECTIONS,
+    REVIEWS,
+    RATINGS,
+    AGREEMENTS,
+    CONFERENCES,
+    FEE_PAYMENTS,
+    COMPLAINTS,
+)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+# Ordering and sanity constraints between two columns of one row: (earlier, later).
+ORDERED_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
+    "unions": (("founded_on", "dissolved_on"),),
+    "union_hierarchy": (("valid_from", "valid_until"),),
+    "agreements": (("signed_on", "expires_on"),),
+    "complaints": (("received_on", "resolved_on"),),
+}
+# (part, whole): the part may not exceed the whole.
+PART_OF: dict[str, tuple[tuple[str, str], ...]] = {
+    "enterprises": (("female_workers", "workers"),),
+    "unions": (("female_members", "members"),),
+}
+
+
+def table_for_name(name: str) -> Table | None:
+    """The table a file stem or sheet name stands for, in English or Vietnamese."""
+    key = fold(name)
+    for table in TABLES:
+        if key in {fold(n) for n in table.names()}:
+            return table
+    return None
+
+
+def header_index(table: Table) -> dict[str, str]:
+    """Folded header → column name, for every header the table accepts."""
+    index: dict[str, str] = {}
+    for column in table.columns:
+        for header in column.headers():
+            index.setdefault(fold(header), column.name)
+    return index
+
+
+def choice_index(column: Column) -> dict[str, str]:
+    """Folded spelling → canonical value, for a choice column."""
+    assert column.choices is not None
+    index: dict[str, str] = {}
+    for value, spellings in column.choices.items():
+        for spelling in (value, *spellings):
+            index[fold(spelling)] = value
+    return index

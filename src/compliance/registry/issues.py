@@ -1,0 +1,139 @@
+"""Problems found in a delivery, and the report an import returns."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from compliance.messages import message
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row (or file) breaks the contract
+    WARNING = "warning"  # something was ignored or kept; the import goes on
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    file: str
+    row: int | None  # spreadsheet row number: the header is row 1
+    column: str | None  # the header as written in the file, else the contract name
+    message: str
+    severity: Severity = Severity.ERROR
+    table: str | None = None
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        *,
+        file: str,
+        row: int | None = None,
+        column: str | None = None,
+        table: str | None = None,
+        severity: Severity = Severity.ERROR,
+        **params: Any,
+    ) -> Issue:
+        if column is not None:
+            params.setdefault("column", column)
+        return cls(code, file, row, column, message(code, **params), severity, table)
+
+    def location(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        return where
+
+    def __str__(self) -> str:
+        column = f" cột '{self.column}'" if self.column else ""
+        return f"{self.location()}:{column} [{self.code}] {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "severity": str(self.severity),
+            "code": self.code,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class TableCount:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class ImportReport:
+    source: str
+    issues: list[Issue] = field(default_factory=list)
+    tables: dict[str, TableCount] = field(default_factory=dict)
+    batch_id: int | None = None
+    rejects_file: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.read for t in self.tables.values())
+
+    @property
+    def rows_written(self) -> int:
+        return sum(t.inserted + t.updated for t in self.tables.values())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(t.rejected for t in self.tables.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "batch_id": self.batch_id,
+            "seconds": round(self.seconds, 3),
+            "tables": {name: vars(count) for name, count in self.tables.items()},
+            "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "issues": [i.as_dict() for i in self.issues],
+        }
+
+
+REJECTS_COLUMNS = ("table", "file", "row", "code", "column", "message", "data")
+
+
+def write_rejects(path: Path, rejected: list[tuple[Issue, dict[str, Any]]]) -> None:
+    """Keep the rows an import skipped, with why, so they can be fixed and loaded again.
+
+    One CSV for all tables: the original cells go into ``data`` as JSON keyed by the headers
+    of the delivery, so nothing the operator typed is lost.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REJECTS_COLUMNS)
+        for issue, raw in rejected:
+            writer.writerow(
+                (
+                    issue.table,
+                    issue.file,
+                    issue.row,
+                    issue.code,
+                    issue.column,
+                    issue.message,
+                    json.dumps(raw, ensure_ascii=False, default=str),
+                )
+            )

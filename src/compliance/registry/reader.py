@@ -1,0 +1,258 @@
+"""Find the tables of a delivery folder and read their rows as raw cells.
+
+A folder holds one file per table (``enterprises.csv``, ``Doanh nghiệp.xlsx``) or workbooks whose
+sheets are named like tables. Headers are matched through the contract's aliases; cells come out
+stripped and NFC-normalised, with empty cells as ``None``. Nothing is parsed here: that is the
+validator's job, so every error is reported the same way whatever the file type.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from compliance.registry.contract import TABLES, Table, fold, header_index, table_for_name
+from compliance.registry.issues import Issue, Severity
+
+SUFFIXES = (".csv", ".xlsx")
+csv.field_size_limit(10_000_000)
+
+
+class SourceError(Exception):
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+@dataclass
+class Source:
+    """One table's data in a delivery: a CSV file or one sheet of a workbook."""
+
+    table: Table
+    path: Path
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    columns: list[str | None] = field(default_factory=list)  # contract column per position
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+    @property
+    def present(self) -> list[str]:
+        return [c for c in self.columns if c is not None]
+
+    def size_hint(self) -> int:
+        """Bytes to read, for a progress bar; a sheet counts as its whole workbook."""
+        return self.path.stat().st_size
+
+
+def clean(value: Any) -> Any:
+    """Stripped NFC text or ``None``; XLSX values keep their type (an integral float is an int)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is dt.datetime and value.time() == dt.time():
+        return value.date()
+    return value
+
+
+def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
+    """The delivery's sources in dependency order, and what was wrong or ignored."""
+    issues: list[Issue] = []
+    if not folder.is_dir():
+        issues.append(Issue.make("folder.not_found", file=str(folder), path=folder))
+        return [], issues
+    found: dict[str, Source] = {}
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES):
+        if path.name.startswith(("~$", ".")):  # Excel lock files, hidden files
+            continue
+        try:
+            candidates = _sources_in(path, issues)
+        except SourceError as exc:
+            issues.append(exc.issue)
+            continue
+        for source in candidates:
+            if (other := found.get(source.table.name)) is not None:
+                issues.append(
+                    Issue.make(
+                        "file.duplicate_table",
+                        file=source.label,
+                        table=source.table.name,
+                        other=other.label,
+                    )
+                )
+                continue
+            found[source.table.name] = source
+    for source in found.values():
+        try:
+            read_header(source, issues)
+        except SourceError as exc:
+            issues.append(exc.issue)
+    if not found and not any(i.severity is Severity.ERROR for i in issues):
+        issues.append(Issue.make("folder.no_tables", file=str(folder), path=folder))
+    ordered = [found[t.name] for t in TABLES if t.name in found]
+    return ordered, issues
+
+
+def _sources_in(path: Path, issues: list[Issue]) -> list[Source]:
+    table = table_for_name(path.stem)
+    if path.suffix.lower() == ".csv":
+        if table is None:
+            issues.append(Issue.make("file.unknown_table", file=path.name, severity=Severity.WARNING))
+            return []
+        return [Source(table, path)]
+    sheets = _sheet_names(path)
+    named = [(s, table_for_name(s)) for s in sheets]
+    sources = [Source(t, path, s) for s, t in named if t is not None]
+    if not sources and table is not None and len(sheets) >= 1:
+        return [Source(table, path, sheets[0])]  # enterprises.xlsx with a sheet called "Sheet1"
+    for sheet, sheet_table in named:
+        if sheet_table is None:
+            issues.append(
+                Issue.make(
+                    "file.unknown_table", file=f"{path.name}[{sheet}]", severity=Severity.WARNING
+                )
+            )
+    return sources
+
+
+def _sheet_names(path: Path) -> list[str]:
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise SourceError(Issue.make("file.unreadable", file=path.name, reason=exc)) from exc
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def read_header(source: Source, issues: list[Issue]) -> None:
+    """Map the header row to contract columns; report missing required columns."""
+    rows = _raw_rows(source)
+    try:
+        header = next(rows, None)
+    finally:
+        rows.close()
+    if header is None or not any(h is not None for h in header):
+        raise SourceError(Issue.make("file.no_header", file=source.label, table=source.table.name))
+    index = header_index(source.table)
+    seen: dict[str, str] = {}
+    source.headers = ["" if h is None else str(h) for h in header]
+    source.columns = []
+    for text in source.headers:
+        column = index.get(fold(text)) if text else None
+        if column is None:
+            if text:
+                issues.append(
+                    Issue.make(
+                        "header.unknown_column",
+                        file=source.label,
+                        row=1,
+                        column=text,
+                        header=text,
+                        severity=Severity.WARNING,
+                    )
+                )
+        elif column in seen:
+            issues.append(
+                Issue.make(
+                    "header.duplicate_column",
+                    file=source.label,
+                    row=1,
+                    column=text,
+                    header=text,
+                    other=seen[column],
+                    table=source.table.name,
+                )
+            )
+            column = None
+        else:
+            seen[column] = text
+        source.columns.append(column)
+    for column in source.table.columns:
+        if column.name in seen or column.extension:
+            continue
+        code = "header.missing_column" if _must_be_present(source.table, column.name) else None
+        issues.append(
+            Issue.make(
+                code or "header.absent_column",
+                file=source.label,
+                row=1,
+                column=column.name,
+                label=column.label_vi,
+                table=source.table.name,
+                severity=Severity.ERROR if code else Severity.WARNING,
+            )
+        )
+
+
+def _must_be_present(table: Table, column: str) -> bool:
+    spec = table.column(column)
+    return spec.required or column in table.key
+
+
+def read_rows(source: Source) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
+    """Yield (spreadsheet row number, {column: raw value}, cells) for each non-empty data row."""
+    positions = [(i, c) for i, c in enumerate(source.columns) if c is not None]
+    width = len(source.headers)
+    rows = _raw_rows(source)
+    next(rows, None)  # header
+    for number, cells in enumerate(rows, start=2):
+        if len(cells) > width and any(clean(c) is not None for c in cells[width:]):
+            yield number, {"__too_many_cells__": len(cells)}, list(cells)
+            continue
+        values = [clean(c) for c in cells]
+        if not any(v is not None for v in values):
+            continue  # blank line
+        padded = values + [None] * (width - len(values))
+        yield number, {c: padded[i] for i, c in positions}, padded
+
+
+def _raw_rows(source: Source) -> Iterator[list[Any]]:
+    if source.sheet is None:
+        return _csv_rows(source)
+    return _sheet_rows(source)
+
+
+def _csv_rows(source: Source) -> Iterator[list[Any]]:
+    try:
+        with source.path.open(newline="", encoding="utf-8-sig") as handle:
+            first = handle.readline()
+            delimiter = max((",", ";", "\t"), key=first.count)
+            handle.seek(0)
+            yield from csv.reader(handle, delimiter=delimiter)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            Issue.make("file.encoding", file=source.label, table=source.table.name, reason=exc)
+        ) from exc
+    except csv.Error as exc:
+        raise SourceError(
+            Issue.make("file.unreadable", file=source.label, table=source.table.name, reason=exc)
+        ) from exc
+
+
+def _sheet_rows(source: Source) -> Iterator[list[Any]]:
+    try:
+        workbook = load_workbook(source.path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise SourceError(
+            Issue.make("file.unreadable", file=source.label, table=source.table.name, reason=exc)
+        ) from exc
+    try:
+        for row in workbook[source.sheet].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()

@@ -1,0 +1,44 @@
+"""Process-wide settings, read from ``COMPLIANCE_*`` environment variables.
+
+Read through :func:`get_settings` rather than an import-time instance, so tests and CLI
+options can change the environment before the first read.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_FILE = "compliance.db"
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPLIANCE_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy URL of the registry database; empty means an embedded SQLite file "
+            f"'{DEFAULT_DATABASE_FILE}' in the working directory."
+        ),
+    )
+    import_chunk_rows: int = Field(
+        default=50_000,
+        ge=1_000,
+        description="Rows written per statement batch during imports.",
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
