@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -40,14 +40,14 @@ def _fail(exc: ComplianceError) -> typer.Exit:
 
 @app.command("import")
 def import_(
-    folder: Annotated[Path, typer.Argument(help="Folder of CSV/XLSX tables in the contract format.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of CSV/XLSX tables in the contract format.")
+    ],
     skip_bad_rows: Annotated[
         bool,
         typer.Option(help="Write the good rows and keep the bad ones in a rejects file."),
     ] = False,
-    rejects: Annotated[
-        Path | None, typer.Option(help="Where to write skipped rows (CSV).")
-    ] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Where to write skipped rows (CSV).")] = None,
     effective_date: Annotated[
         dt.datetime | None,
         typer.Option(
@@ -59,7 +59,9 @@ def import_(
     output: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = (
         OutputFormat.text
     ),
-    max_errors: Annotated[int, typer.Option(help="Problems to print (all are in --format json).")] = 200,
+    max_errors: Annotated[
+        int, typer.Option(help="Problems to print (all are in --format json).")
+    ] = 200,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Load a delivery folder into the registry (all or nothing, unless --skip-bad-rows)."""
@@ -84,25 +86,150 @@ def import_(
     _print_report(report, output, max_errors, refused=False)
 
 
-def _print_report(report: ImportReport, output: OutputFormat, max_errors: int, refused: bool) -> None:
+def _print_report(
+    report: ImportReport, output: OutputFormat, max_errors: int, refused: bool
+) -> None:
     if output is OutputFormat.json:
         console.print_json(json.dumps({"refused": refused, **report.as_dict()}, ensure_ascii=False))
         return
     for issue in report.issues[:max_errors]:
         style = "red" if issue.severity == "error" else "yellow"
-        err_console.print(f"[{style}]{escape(str(issue))}[/{style}]", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[{style}]{escape(str(issue))}[/{style}]", highlight=False, soft_wrap=True
+        )
     if len(report.issues) > max_errors:
-        err_console.print(f"… và {len(report.issues) - max_errors} vấn đề khác (xem --format json).")
+        err_console.print(
+            f"… và {len(report.issues) - max_errors} vấn đề khác (xem --format json)."
+        )
     if refused:
         return
     table = RichTable(title=f"Đã nạp {report.source} trong {report.seconds:.1f} giây")
     for heading in ("Bảng", "Đọc", "Thêm mới", "Cập nhật", "Bị loại"):
         table.add_column(heading, justify="left" if heading == "Bảng" else "right")
     for name, count in report.tables.items():
-        table.add_row(name, *(f"{n:,}" for n in (count.read, count.inserted, count.updated, count.rejected)))
+        table.add_row(
+            name, *(f"{n:,}" for n in (count.read, count.inserted, count.updated, count.rejected))
+        )
     console.print(table)
     if report.rejects_file:
         console.print(f"Các dòng bị loại được lưu ở [bold]{report.rejects_file}[/bold].")
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class HeaderLanguage(StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+class DateStyle(StrEnum):
+    iso = "iso"
+    vn = "vn"
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Argument(help="Folder to write the tables into (created).")],
+    province: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Province code (2 digits, 2025 list); repeat; default: the whole country."
+        ),
+    ] = None,
+    enterprises: Annotated[int, typer.Option(min=1, help="Enterprises in all.")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 1,
+    until: Annotated[
+        dt.datetime,
+        typer.Option(formats=["%Y-%m-%d"], help="History ends the day before this date."),
+    ] = dt.datetime(2026, 10, 1),
+    years: Annotated[int, typer.Option(min=1, max=20, help="Years of event history.")] = 3,
+    file_format: Annotated[FileFormat, typer.Option("--format")] = FileFormat.csv,
+    headers: Annotated[HeaderLanguage, typer.Option(help="Header language.")] = HeaderLanguage.en,
+    dates: Annotated[DateStyle, typer.Option(help="iso: 2024-01-31; vn: 31/01/2024.")] = (
+        DateStyle.iso
+    ),
+) -> None:
+    """Write a realistic, reproducible registry in the exchange format (demo and test data)."""
+    from compliance.generate import GenerateOptions
+
+    options = GenerateOptions(
+        provinces=tuple(province or ()),
+        enterprises=enterprises,
+        seed=seed,
+        until=until.date(),
+        years=years,
+        fmt=file_format.value,
+        headers=headers.value,
+        dates=dates.value,
+    )
+    result = _generate(out, options)
+    table = RichTable(title=f"Đã tạo sổ đăng ký mẫu ở {result.folder}")
+    table.add_column("Bảng")
+    table.add_column("Số dòng", justify="right")
+    for name, n in result.rows.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+
+
+def _generate(out: Path, options: object) -> Any:
+    from compliance.generate import generate_registry
+
+    with progress_bars() as sink:
+        stages: dict[str, Any] = {}
+        done: dict[str, int] = {}
+
+        def report(table: str, rows: int) -> None:
+            if table not in stages:
+                stages[table] = sink.stage(f"Tạo {table}", None)
+                done[table] = 0
+            stages[table](rows - done[table])
+            done[table] = rows
+
+        return generate_registry(out, options, report)  # type: ignore[arg-type]
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="Where the demo registry is written.")] = Path(
+        "demo/registry"
+    ),
+    province: Annotated[str, typer.Option(help="Province code (80 = Tây Ninh).")] = "80",
+    enterprises: Annotated[int, typer.Option(min=100)] = 20_000,
+) -> None:
+    """The main job on the embedded default: generate a demo province, import it, summarise."""
+    from compliance.generate import GenerateOptions
+    from compliance.registry.importer import import_folder
+    from compliance.registry.summary import table_counts
+
+    console.rule("1. Tạo sổ đăng ký mẫu")
+    _generate(folder, GenerateOptions(provinces=(province,), enterprises=enterprises))
+    console.rule("2. Nạp vào cơ sở dữ liệu")
+    engine = db.make_engine()
+    try:
+        with progress_bars() as sink:
+            report = import_folder(engine, folder, progress=sink)
+    except ImportRefused as exc:
+        _print_report(exc.report, OutputFormat.text, 50, refused=True)
+        raise _fail(exc) from None
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    _print_report(report, OutputFormat.text, 20, refused=False)
+    console.rule("3. Sổ đăng ký")
+    counts = table_counts(engine)
+    console.print(
+        f"{report.rows_read:,} dòng nạp trong {report.seconds:.1f} giây "
+        f"({report.rows_read / max(report.seconds, 1e-9):,.0f} dòng/giây). "
+        f"Cơ sở dữ liệu: {engine.url.render_as_string()}",
+        highlight=False,
+    )
+    console.print(
+        "Tiếp theo: [bold]compliance registry summary[/bold] để xem số dòng, "
+        "[bold]compliance import THƯ_MỤC[/bold] để nạp dữ liệu thật. "
+        f"({counts['enterprises']:,} doanh nghiệp, {counts['unions']:,} công đoàn)"
+    )
 
 
 @db_app.command("upgrade")

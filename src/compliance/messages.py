@@ -49,10 +49,10 @@ MESSAGES: dict[str, str] = {
     "value.unknown_choice": "Giá trị '{value}' không hợp lệ; chỉ nhận: {choices}.",
     "value.bad_period": "Kỳ '{value}' không hợp lệ; hãy ghi theo dạng NNNN-TT (ví dụ 2024-03).",
     # row
-    "row.too_many_cells": "Dòng có nhiều ô hơn dòng tiêu đề ({cells} ô, tiêu đề có {headers}).",
+    "row.too_many_cells": "Dòng có nhiều ô hơn dòng tiêu đề ({count} ô, tiêu đề có {headers}).",
     "row.duplicate_key": "Trùng khóa {key} với dòng {other_row} trong cùng tệp.",
     "row.dangling_reference": (
-        "'{value}' ở cột '{column}' không có trong bảng {table} (cả trong dữ liệu đã lưu lẫn "
+        "'{value}' ở cột '{column}' không có trong bảng {parent} (cả trong dữ liệu đã lưu lẫn "
         "lần nạp này)."
     ),
     "row.part_exceeds_whole": "'{part}' ({part_value}) lớn hơn '{whole}' ({whole_value}).",
@@ -61,7 +61,7 @@ MESSAGES: dict[str, str] = {
         "Chỉ công đoàn cơ sở mới gắn với doanh nghiệp; công đoàn loại '{kind}' không được có "
         "'enterprise_tax_code'."
     ),
-    "row.rejected_parent": "Bị loại theo dòng {table} '{value}' đã bị loại.",
+    "row.rejected_parent": "Bị loại vì dòng '{value}' của bảng {parent} mà nó trỏ tới đã bị loại.",
     "row.overlapping_history": (
         "Khoảng hiệu lực chồng lên khoảng ở dòng {other_row} của cùng công đoàn."
     ),

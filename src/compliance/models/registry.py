@@ -103,9 +103,7 @@ class Rating(SQLModel, table=True):
 
 class Agreement(SQLModel, table=True):
     __tablename__ = "agreements"
-    __table_args__ = (
-        Index("ix_agreements_enterprise_signed", "enterprise_tax_code", "signed_on"),
-    )
+    __table_args__ = (Index("ix_agreements_enterprise_signed", "enterprise_tax_code", "signed_on"),)
 
     id: str = Field(primary_key=True)
     enterprise_tax_code: str = Field(foreign_key="enterprises.tax_code")

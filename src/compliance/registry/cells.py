@@ -146,7 +146,9 @@ def parse_period(value: Any) -> str | None:
     return f"{int(year):04d}-{int(month):02d}"
 
 
-_BOOLEANS = {fold(spelling): truth for truth, spellings in BOOLEANS.items() for spelling in spellings}
+_BOOLEANS = {
+    fold(spelling): truth for truth, spellings in BOOLEANS.items() for spelling in spellings
+}
 
 
 def parse_bool(value: Any) -> bool | None:

@@ -82,7 +82,7 @@ def fold(text: str) -> str:
 SECTORS: dict[str, tuple[str, ...]] = {
     "state": ("Nhà nước", "Khu vực nhà nước", "Doanh nghiệp nhà nước", "DNNN"),
     "non_state": ("Ngoài nhà nước", "Khu vực ngoài nhà nước", "Tư nhân", "Dân doanh"),
-    "fdi": ("Có vốn đầu tư nước ngoài", "Vốn đầu tư nước ngoài", "FDI"),
+    "fdi": ("Có vốn đầu tư nước ngoài", "Vốn đầu tư nước ngoài", "Doanh nghiệp FDI"),
     "public_unit": ("Đơn vị sự nghiệp công lập", "Đơn vị sự nghiệp", "ĐVSN"),
 }
 ENTERPRISE_STATUSES: dict[str, tuple[str, ...]] = {

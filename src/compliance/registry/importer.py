@@ -29,7 +29,7 @@ from compliance.registry.contract import (
     TABLES_BY_NAME,
     Table,
 )
-from compliance.registry.issues import Issue, ImportReport, TableCount, write_rejects
+from compliance.registry.issues import ImportReport, Issue, TableCount, write_rejects
 from compliance.registry.reader import Source, SourceError, discover, read_rows
 from compliance.registry.rows import validate_rows
 from compliance.settings import TIMEZONE
@@ -165,7 +165,9 @@ def _estimate_rows(source: Source) -> int | None:
     if source.sheet is not None:
         return None
     with source.path.open("rb") as handle:
-        return max(sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+        return max(
+            sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
+        )
 
 
 def _stage(source: Source, report: ImportReport, rejects: _Rejects, sink: ProgressSink) -> Staged:
@@ -191,7 +193,9 @@ def _stage(source: Source, report: ImportReport, rejects: _Rejects, sink: Progre
 
 
 def _raw(source: Source, cells: list[Any]) -> dict[str, Any]:
-    return {h or f"#{i + 1}": v for i, (h, v) in enumerate(zip(source.headers, cells, strict=False))}
+    return {
+        h or f"#{i + 1}": v for i, (h, v) in enumerate(zip(source.headers, cells, strict=False))
+    }
 
 
 def _validate_chunk(
@@ -207,9 +211,7 @@ def _validate_chunk(
     label = source.label
 
     def reject(code: str, number: int, cells: list[Any], column: str | None, **params: Any) -> None:
-        issue = Issue.make(
-            code, file=label, row=number, column=column, table=table.name, **params
-        )
+        issue = Issue.make(code, file=label, row=number, column=column, table=table.name, **params)
         report.issues.append(issue)
         rejects.add(issue, _raw(source, cells))
 
@@ -221,7 +223,7 @@ def _validate_chunk(
             number,
             cells,
             None,
-            cells=row["__too_many_cells__"],
+            count=row["__too_many_cells__"],
             headers=len(source.headers),
         )
     candidates = [item for i, item in enumerate(chunk) if i not in ragged]
@@ -248,7 +250,11 @@ def _row_problems(table: Table, row: dict[str, Any]) -> list[tuple[str, str, dic
     for part, whole in PART_OF.get(table.name, ()):
         if (p := row.get(part)) is not None and (w := row.get(whole)) is not None and p > w:
             problems.append(
-                ("row.part_exceeds_whole", part, {"part": part, "part_value": p, "whole": whole, "whole_value": w})
+                (
+                    "row.part_exceeds_whole",
+                    part,
+                    {"part": part, "part_value": p, "whole": whole, "whole_value": w},
+                )
             )
     for earlier, later in ORDERED_PAIRS.get(table.name, ()):
         if (a := row.get(earlier)) is not None and (b := row.get(later)) is not None and b < a:
@@ -259,9 +265,14 @@ def _row_problems(table: Table, row: dict[str, Any]) -> list[tuple[str, str, dic
                     {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b},
                 )
             )
-    if table.name == "unions" and row.get("enterprise_tax_code") and row.get("kind") not in (
-        None,
-        "grassroots_union",
+    if (
+        table.name == "unions"
+        and row.get("enterprise_tax_code")
+        and row.get("kind")
+        not in (
+            None,
+            "grassroots_union",
+        )
     ):
         problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}))
     return problems
@@ -295,7 +306,9 @@ def _drop(
 
 
 def _key_text(table: Table, key: tuple[Any, ...]) -> str:
-    return ", ".join(f"{c}={v if v is not None else ''}" for c, v in zip(table.key, key, strict=True))
+    return ", ".join(
+        f"{c}={v if v is not None else ''}" for c, v in zip(table.key, key, strict=True)
+    )
 
 
 def _check_duplicates(
@@ -333,7 +346,9 @@ def _check_duplicates(
 
 
 def _check_overlaps(staged: Staged, report: ImportReport, rejects: _Rejects) -> None:
-    code_at, start_at, end_at = (staged.position(c) for c in ("union_code", "valid_from", "valid_until"))
+    code_at, start_at, end_at = (
+        staged.position(c) for c in ("union_code", "valid_from", "valid_until")
+    )
     by_union: dict[str, list[int]] = defaultdict(list)
     for position, row in enumerate(staged.rows):
         if position not in staged.dropped:
@@ -341,7 +356,8 @@ def _check_overlaps(staged: Staged, report: ImportReport, rejects: _Rejects) -> 
     lowest, highest = dt.date.min, dt.date.max
     for positions in by_union.values():
         spans = sorted(
-            ((staged.rows[p][start_at] or lowest, staged.rows[p][end_at] or highest, p) for p in positions)
+            (staged.rows[p][start_at] or lowest, staged.rows[p][end_at] or highest, p)
+            for p in positions
         )
         for (_, end, before), (start, _, after) in zip(spans, spans[1:], strict=False):
             if start < end:
@@ -372,7 +388,9 @@ def _check_references(
     by_name = {s.table.name: s for s in staged}
     stored_cache: dict[str, set[str]] = {}
     for table_staged in staged:
-        refs = [c for c in table_staged.table.columns if c.references and c.name in table_staged.columns]
+        refs = [
+            c for c in table_staged.table.columns if c.references and c.name in table_staged.columns
+        ]
         changed = True
         while changed:
             changed = False
@@ -387,7 +405,9 @@ def _check_references(
                     rejected_in_delivery |= parent.invalid_keys
                     at = parent.position(parent_key)
                     for position, row in enumerate(parent.rows):
-                        (rejected_in_delivery if position in parent.dropped else delivered).add(row[at])
+                        (rejected_in_delivery if position in parent.dropped else delivered).add(
+                            row[at]
+                        )
                 at = table_staged.position(column.name)
                 wanted = {
                     row[at]
@@ -406,11 +426,27 @@ def _check_references(
                     if value in rejected_in_delivery:
                         if not skip_bad_rows:
                             continue  # the parent row's own error is already reported
-                        _drop(table_staged, position, "row.rejected_parent", column.name, report,
-                              rejects, table=parent_name, value=value)
+                        _drop(
+                            table_staged,
+                            position,
+                            "row.rejected_parent",
+                            column.name,
+                            report,
+                            rejects,
+                            parent=parent_name,
+                            value=value,
+                        )
                     else:
-                        _drop(table_staged, position, "row.dangling_reference", column.name, report,
-                              rejects, value=value, table=parent_name)
+                        _drop(
+                            table_staged,
+                            position,
+                            "row.dangling_reference",
+                            column.name,
+                            report,
+                            rejects,
+                            value=value,
+                            parent=parent_name,
+                        )
                     # a union dropped may orphan another union: go round again
                     changed = changed or parent is table_staged
 
@@ -444,14 +480,18 @@ def _write(
         advance = sink.stage(f"Ghi {name}", len(rows))
         columns = [c for c in table_staged.columns if not TABLES_BY_NAME[name].column(c).extension]
         positions = [table_staged.columns.index(c) for c in columns]
-        values = rows if len(positions) == len(table_staged.columns) else [
-            tuple(r[i] for i in positions) for r in rows
-        ]
+        values = (
+            rows
+            if len(positions) == len(table_staged.columns)
+            else [tuple(r[i] for i in positions) for r in rows]
+        )
         store.upsert(conn, name, columns, table_staged.table.key, values, advance)
         count.inserted = store.count_rows(conn, name) - before
         count.updated = len(rows) - count.inserted
         if name == "unions" and "superior_code" in table_staged.columns:
-            _sync_hierarchy(conn, table_staged, rows, previous, effective, by_history=_history_codes(staged))
+            _sync_hierarchy(
+                conn, table_staged, rows, previous, effective, by_history=_history_codes(staged)
+            )
 
 
 def _history_codes(staged: list[Staged]) -> set[str]:
@@ -481,7 +521,9 @@ def _sync_hierarchy(
     new one; a change dated on or before the open span's start corrects that span instead.
     """
     code_at, superior_at = staged.position("code"), staged.position("superior_code")
-    since_at = staged.columns.index("superior_since") if "superior_since" in staged.columns else None
+    since_at = (
+        staged.columns.index("superior_since") if "superior_since" in staged.columns else None
+    )
     closes: list[tuple[int, Any]] = []
     corrections: list[tuple[int, str | None]] = []
     opens: list[dict[str, Any]] = []
@@ -493,8 +535,14 @@ def _sync_hierarchy(
         current = previous.get(code)
         if current is None:
             if superior is not None:
-                opens.append({"union_code": code, "superior_code": superior, "valid_from": since,
-                              "valid_until": None})
+                opens.append(
+                    {
+                        "union_code": code,
+                        "superior_code": superior,
+                        "valid_from": since,
+                        "valid_until": None,
+                    }
+                )
             continue
         row_id, old_superior, valid_from = current
         if old_superior == superior:
@@ -505,8 +553,14 @@ def _sync_hierarchy(
             continue
         closes.append((row_id, change))
         if superior is not None:
-            opens.append({"union_code": code, "superior_code": superior, "valid_from": change,
-                          "valid_until": None})
+            opens.append(
+                {
+                    "union_code": code,
+                    "superior_code": superior,
+                    "valid_from": change,
+                    "valid_until": None,
+                }
+            )
     store.close_and_open(conn, closes, corrections, opens)
 
 

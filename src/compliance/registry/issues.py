@@ -41,6 +41,8 @@ class Issue:
     ) -> Issue:
         if column is not None:
             params.setdefault("column", column)
+        if table is not None:
+            params.setdefault("table", table)
         return cls(code, file, row, column, message(code, **params), severity, table)
 
     def location(self) -> str:

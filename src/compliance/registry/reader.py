@@ -110,7 +110,9 @@ def _sources_in(path: Path, issues: list[Issue]) -> list[Source]:
     table = table_for_name(path.stem)
     if path.suffix.lower() == ".csv":
         if table is None:
-            issues.append(Issue.make("file.unknown_table", file=path.name, severity=Severity.WARNING))
+            issues.append(
+                Issue.make("file.unknown_table", file=path.name, severity=Severity.WARNING)
+            )
             return []
         return [Source(table, path)]
     sheets = _sheet_names(path)

@@ -83,9 +83,8 @@ def _sqlite_upsert(
     progress: Progress | None,
 ) -> None:
     placeholders = ", ".join("?" for _ in columns)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
-        + _conflict_clause(columns, key, "excluded")
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) " + _conflict_clause(
+        columns, key, "excluded"
     )
     date_positions = _date_positions(table, columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -154,7 +153,9 @@ def insert(conn: Connection, table: str, rows: Sequence[dict[str, Any]]) -> None
 # The hierarchy --------------------------------------------------------------------------------
 
 
-def open_superiors(conn: Connection, codes: Iterable[str]) -> dict[str, tuple[int, str | None, Any]]:
+def open_superiors(
+    conn: Connection, codes: Iterable[str]
+) -> dict[str, tuple[int, str | None, Any]]:
     """Open-ended hierarchy rows of ``codes``: code → (row id, superior, valid_from)."""
     hs = UnionSuperior.__table__  # type: ignore[attr-defined]
     wanted = sorted(set(codes))
@@ -199,7 +200,9 @@ def close_and_open(
     hs = UnionSuperior.__table__  # type: ignore[attr-defined]
     if closes:
         conn.execute(
-            hs.update().where(hs.c.id == bindparam("row_id")).values(valid_until=bindparam("until")),
+            hs.update()
+            .where(hs.c.id == bindparam("row_id"))
+            .values(valid_until=bindparam("until")),
             [{"row_id": i, "until": d} for i, d in closes],
         )
     if corrections:

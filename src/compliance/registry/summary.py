@@ -7,9 +7,7 @@ from sqlalchemy import Engine
 from compliance.registry import store
 from compliance.registry.contract import TABLES
 
-STORED_TABLES = tuple(
-    "union_superiors" if t.name == "union_hierarchy" else t.name for t in TABLES
-)
+STORED_TABLES = tuple("union_superiors" if t.name == "union_hierarchy" else t.name for t in TABLES)
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
