@@ -3,11 +3,13 @@
 from compliance.models.imports import ImportBatch
 from compliance.models.registry import (
     Agreement,
+    ChairElection,
     Complaint,
     Conference,
     Enterprise,
     FeePayment,
     Inspection,
+    PartyIntroduction,
     Rating,
     Review,
     Union,
@@ -16,12 +18,14 @@ from compliance.models.registry import (
 
 __all__ = [
     "Agreement",
+    "ChairElection",
     "Complaint",
     "Conference",
     "Enterprise",
     "FeePayment",
     "ImportBatch",
     "Inspection",
+    "PartyIntroduction",
     "Rating",
     "Review",
     "Union",

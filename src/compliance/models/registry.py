@@ -149,3 +149,30 @@ class Complaint(SQLModel, table=True):
     accepted_on: dt.date | None = None
     complex: bool | None = None
     resolved_on: dt.date | None = None
+
+
+class PartyIntroduction(SQLModel, table=True):
+    """An outstanding member a grassroots union introduced to the Party (001 II.2.3, 004 II.4).
+
+    Beyond the contract: the action programmes count these per union and year.
+    """
+
+    __tablename__ = "party_introductions"
+    __table_args__ = (Index("ix_party_introductions_union_date", "union_code", "date"),)
+
+    id: str = Field(primary_key=True)
+    union_code: str = Field(foreign_key="unions.code")
+    member_name: str | None = None
+    date: dt.date | None = None
+
+
+class ChairElection(SQLModel, table=True):
+    """A grassroots-union chair's election and training (004 II.5). Beyond the contract."""
+
+    __tablename__ = "chair_elections"
+
+    id: str = Field(primary_key=True)
+    union_code: str = Field(foreign_key="unions.code", index=True)
+    chair_name: str | None = None
+    elected_on: dt.date | None = None
+    trained_on: dt.date | None = None

@@ -380,6 +380,36 @@ COMPLAINTS = Table(
     ),
 )
 
+# Beyond the contract: the data the party-introduction and chair-training rules need.
+PARTY_INTRODUCTIONS = Table(
+    "party_introductions",
+    "Giới thiệu đoàn viên ưu tú cho Đảng",
+    key=("id",),
+    aliases=("gioi_thieu_dang", "Giới thiệu cho Đảng"),
+    extension=True,
+    columns=(
+        Column("id", Kind.TEXT, "Mã giới thiệu", ("Mã",), True),
+        _union_ref(),
+        Column("member_name", Kind.TEXT, "Họ tên đoàn viên", ("Họ và tên", "Họ tên")),
+        Column("date", Kind.DATE, "Ngày giới thiệu", ("Ngày",)),
+    ),
+)
+
+CHAIR_ELECTIONS = Table(
+    "chair_elections",
+    "Bầu chủ tịch công đoàn cơ sở",
+    key=("id",),
+    aliases=("bau_chu_tich", "Chủ tịch CĐCS"),
+    extension=True,
+    columns=(
+        Column("id", Kind.TEXT, "Mã lần bầu", ("Mã",), True),
+        _union_ref(),
+        Column("chair_name", Kind.TEXT, "Họ tên chủ tịch", ("Chủ tịch", "Họ tên")),
+        Column("elected_on", Kind.DATE, "Ngày bầu", ("Ngày được bầu",)),
+        Column("trained_on", Kind.DATE, "Ngày tập huấn", ("Ngày được tập huấn",)),
+    ),
+)
+
 # Dependency order: a table comes after every table it references.
 TABLES: tuple[Table, ...] = (
     ENTERPRISES,
@@ -392,6 +422,8 @@ TABLES: tuple[Table, ...] = (
     CONFERENCES,
     FEE_PAYMENTS,
     COMPLAINTS,
+    PARTY_INTRODUCTIONS,
+    CHAIR_ELECTIONS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
@@ -401,6 +433,7 @@ ORDERED_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
     "union_hierarchy": (("valid_from", "valid_until"),),
     "agreements": (("signed_on", "expires_on"),),
     "complaints": (("received_on", "resolved_on"),),
+    "chair_elections": (("elected_on", "trained_on"),),
 }
 # (part, whole): the part may not exceed the whole.
 PART_OF: dict[str, tuple[tuple[str, str], ...]] = {

@@ -1,0 +1,1 @@
+"""Evaluation: registry facts → findings. Pure of Prefect and of sessions: it takes a connection."""

@@ -1,0 +1,221 @@
+"""``evaluate(rules, as_of, scope)``: findings for every unit in scope, by one of three methods.
+
+* ``sql`` (bulk, the default): one statement per rule and period; facts and the condition are
+  pushed down to the database, so a province or the whole country is one set-based query.
+* ``durable``: the facts of each unit are read with the same SQL, and the condition is judged by
+  durable-rules in a separate worker process (``compliance.engine.durable``) — the path of
+  single-unit ad-hoc checks, never run inside the web server.
+* ``python``: the same facts, judged by the reference semantics of
+  ``compliance.engine.conditions.holds``; the differential tests hold all three equal.
+
+Evaluation only reads: it never writes to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from sqlalchemy import Connection, and_, case, literal, or_, select, true
+from sqlalchemy.sql import Select
+
+from compliance.engine import conditions
+from compliance.engine.facts import SUBJECTS, Context, Subject
+from compliance.engine.findings import Finding
+from compliance.engine.periods import Period, PeriodKind, judged_periods
+from compliance.rules.templates import attribute_uses
+from compliance.rules.validate import LoadedRule
+
+Method = Literal["sql", "durable", "python"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to evaluate: empty means everything."""
+
+    rules: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    province: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        rules: Iterable[str] = (),
+        units: Iterable[str] = (),
+        province: str | None = None,
+    ) -> Scope:
+        return cls(frozenset(rules), frozenset(units), province)
+
+
+@dataclass
+class Plan:
+    """One rule on one period, ready to run."""
+
+    loaded: LoadedRule
+    subject: Subject
+    context: Context
+    params: dict[str, Any]
+    fact_names: list[str]
+    violation: conditions.Node
+    at_risk: conditions.Node | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _template_facts(loaded: LoadedRule) -> frozenset[str]:
+    """Facts the rule's texts show: selected with the condition's own, so nothing is re-read."""
+    rule = loaded.rule
+    sources = (rule.explanation, rule.follow_up.title, rule.follow_up.body)
+    return _facts_named_in(sources + (("{{ " + rule.due + " }}",) if rule.due else ()))
+
+
+@cache
+def _facts_named_in(sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        attr for source in sources for base, attr in attribute_uses(source)[1] if base == "facts"
+    )
+
+
+def plans(
+    rules: Sequence[LoadedRule],
+    as_of: dt.date,
+    scope: Scope,
+    history: int = 1,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> list[Plan]:
+    result = []
+    for loaded in rules:
+        rule = loaded.rule
+        if scope.rules and rule.id not in scope.rules or not rule.in_force(as_of):
+            continue
+        subject = SUBJECTS[rule.applies_to.subject]
+        params = rule.parameter_values((overrides or {}).get(rule.id))
+        periods: list[Period | None] = (
+            [None] if rule.period is PeriodKind.NONE else list(judged_periods(rule.period, as_of, history))
+        )
+        leaves = conditions.walk(loaded.violation) + (
+            conditions.walk(loaded.at_risk) if loaded.at_risk else []
+        )
+        names = list(dict.fromkeys([leaf.fact for leaf in leaves] + sorted(_template_facts(loaded))))
+        if subject.has_kind and "kind" not in names:
+            names.append("kind")
+        for period in periods:
+            context = Context(as_of, period)
+            result.append(
+                Plan(
+                    loaded,
+                    subject,
+                    context,
+                    params,
+                    names,
+                    conditions.bind(loaded.violation, params, context),
+                    conditions.bind(loaded.at_risk, params, context) if loaded.at_risk else None,
+                )
+            )
+    return result
+
+
+def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
+    subject, context = plan.subject, plan.context
+    refs = subject.refs()
+    rule = plan.loaded.rule
+    expressions = {name: subject.facts[name].expression(refs, context) for name in plan.fact_names}
+    period = (
+        refs.row.c[subject.row_period]
+        if subject.row_period
+        else literal(context.period.label if context.period else None)
+    )
+    columns = [
+        subject.code(refs).label("_unit"),
+        subject.display_name(refs).label("_unit_name"),
+        subject.province(refs).label("_province_code"),
+        period.label("_period"),
+    ]
+    where = [subject.active(refs, rule.applies_to.active, context)]
+    if rule.applies_to.union_kinds:
+        where.append(refs.row.c.kind.in_(list(rule.applies_to.union_kinds)))
+    if scope.units:
+        where.append(subject.code(refs).in_(sorted(scope.units)))
+    if scope.province:
+        where.append(subject.province(refs) == scope.province)
+    if with_condition:
+        facts = subject.facts
+        violation = conditions.to_sql(plan.violation, expressions, facts)
+        at_risk = (
+            conditions.to_sql(plan.at_risk, expressions, facts) if plan.at_risk is not None else None
+        )
+        whens = [(violation, literal("violation"))]
+        if at_risk is not None:
+            whens.append((at_risk, literal("at_risk")))
+        columns.append(case(*whens, else_=None).label("_status"))
+        where.append(or_(violation, at_risk) if at_risk is not None else violation)
+    statement = select(*columns, *expressions.values()).select_from(subject.from_clause(refs))
+    return statement.where(and_(true(), *where)).order_by(subject.code(refs))
+
+
+def _finding(plan: Plan, row: Any, status: str) -> Finding:
+    mapping = row._mapping
+    rule = plan.loaded.rule
+    return Finding(
+        rule=rule.id,
+        unit=mapping["_unit"],
+        period=mapping["_period"],
+        status=status,
+        rule_version=rule.version(),
+        unit_name=mapping["_unit_name"],
+        province_code=mapping["_province_code"],
+        as_of=plan.context.as_of,
+        facts={name: mapping[name] for name in plan.fact_names},
+        params=plan.params,
+        period_bounds=plan.context.period,
+        loaded=plan.loaded,
+    )
+
+
+def unit_facts(conn: Connection, plan: Plan, scope: Scope) -> list[Any]:
+    """Every unit the plan's rule applies to, with its facts, whatever its status."""
+    return list(conn.execute(_statement(plan, scope, with_condition=False)))
+
+
+def evaluate(
+    conn: Connection,
+    rules: Sequence[LoadedRule],
+    as_of: dt.date,
+    scope: Scope | None = None,
+    *,
+    method: Method = "sql",
+    history: int = 1,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> list[Finding]:
+    """Findings (violations and at-risk units) in scope as of ``as_of``, sorted by key."""
+    scope = scope or Scope()
+    findings: list[Finding] = []
+    work = plans(rules, as_of, scope, history, overrides)
+    if method == "sql":
+        for plan in work:
+            for row in conn.execute(_statement(plan, scope, with_condition=True)):
+                findings.append(_finding(plan, row, row._mapping["_status"]))
+    elif method == "python":
+        for plan in work:
+            for row in unit_facts(conn, plan, scope):
+                status = judge_python(plan, row._mapping)
+                if status:
+                    findings.append(_finding(plan, row, status))
+    else:
+        from compliance.engine.durable import judge_durable
+
+        for plan in work:
+            rows = unit_facts(conn, plan, scope)
+            statuses = judge_durable(plan, [{n: r._mapping[n] for n in plan.fact_names} for r in rows])
+            findings.extend(_finding(plan, row, s) for row, s in zip(rows, statuses, strict=True) if s)
+    return sorted(findings, key=lambda f: (f.rule, f.unit, f.period or ""))
+
+
+def judge_python(plan: Plan, facts: Any) -> str | None:
+    if conditions.holds(plan.violation, facts):
+        return "violation"
+    if plan.at_risk is not None and conditions.holds(plan.at_risk, facts):
+        return "at_risk"
+    return None

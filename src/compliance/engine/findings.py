@@ -1,0 +1,112 @@
+"""A finding: which rule (and version) found what about which unit, from which facts.
+
+Everything needed to explain it travels with it — the facts used, the thresholds, the source
+section and quote — so a reviewer never has to re-run anything to see why a unit was flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from compliance.engine.periods import Period
+from compliance.rules.templates import evaluate_expression, render
+
+if TYPE_CHECKING:
+    from compliance.rules.validate import LoadedRule
+
+STATUSES = ("violation", "at_risk", "open")
+STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    unit: str
+    period: str | None
+    status: str
+    rule_version: str
+    unit_name: str | None
+    province_code: str | None
+    as_of: dt.date
+    facts: dict[str, Any] = field(compare=False)
+    params: dict[str, Any] = field(compare=False)
+    period_bounds: Period | None = field(default=None, compare=False)
+    loaded: LoadedRule | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.rule, self.unit, self.period)
+
+    def context(self) -> dict[str, Any]:
+        """What the rule's templates are rendered with."""
+        import datetime
+
+        rule = self.loaded.rule if self.loaded else None
+        return {
+            "unit": {
+                "code": self.unit,
+                "name": self.unit_name or self.unit,
+                "province_code": self.province_code,
+                "kind": self.facts.get("kind"),
+            },
+            "facts": self.facts,
+            "params": self.params,
+            "as_of": self.as_of,
+            "period": self.period_bounds or self.period,
+            "rule": {
+                "id": self.rule,
+                "title": rule.title if rule else self.rule,
+                "version": self.rule_version,
+                "source": rule.source if rule else None,
+            },
+            "status": self.status,
+            "days": lambda n: datetime.timedelta(days=int(n)),
+        }
+
+    @cached_property
+    def due(self) -> dt.date | None:
+        if self.loaded is None or not self.loaded.rule.due:
+            return None
+        value = evaluate_expression(self.loaded.rule.due, self.context())
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value if isinstance(value, dt.date) else None
+
+    @cached_property
+    def explanation(self) -> str:
+        """One plain Vietnamese sentence: the unit, the facts, the threshold, the source."""
+        if self.loaded is None:
+            return ""
+        rule = self.loaded.rule
+        sentence = render(rule.explanation, {**self.context(), "due": self.due})
+        source = rule.source
+        return f"{sentence} (Căn cứ: {source.document}, mục {source.section}.)"
+
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "unit": self.unit,
+            "period": self.period,
+            "status": self.status,
+            "due": self.due.isoformat() if self.due else None,
+            "rule_version": self.rule_version,
+            "unit_name": self.unit_name,
+            "province_code": self.province_code,
+            "as_of": self.as_of.isoformat(),
+        }
+        if explain:
+            rule = self.loaded.rule if self.loaded else None
+            data["explanation"] = self.explanation
+            data["facts"] = {k: _jsonable(v) for k, v in self.facts.items()}
+            data["params"] = self.params
+            if rule:
+                data["source"] = rule.source.model_dump()
+                data["severity"] = str(rule.severity)
+        return data
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value

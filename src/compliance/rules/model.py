@@ -1,0 +1,139 @@
+"""The rule file format: one obligation per YAML file under ``rules/``.
+
+The pydantic models here are the schema (``compliance rules schema`` prints it as JSON Schema);
+cross-field checks that need the fact catalogue (facts exist, parameters are defined, templates
+use known variables) live in ``compliance.rules.validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from compliance.engine.facts import Activity
+from compliance.engine.periods import PeriodKind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Responsible(StrEnum):
+    """Who must act on a finding, found in the hierarchy on the day judged."""
+
+    SELF = "self"  # the union itself (or the enterprise's grassroots union)
+    DIRECT_SUPERIOR_UNION = "direct_superior_union"
+    PROVINCIAL_FEDERATION = "provincial_federation"
+    INSPECTION_COMMITTEE = "inspection_committee"  # of the direct-superior union
+
+
+class Source(_Strict):
+    document: str = Field(description="Seed document file name, e.g. 000_14c18d3c2f2feb98.txt.")
+    section: str = Field(description="Section of the document, e.g. II.1.")
+    quote: str = Field(description="The sentence of the document the obligation comes from.")
+    also: list[str] = Field(default=[], description="Other documents and sections that say so.")
+
+
+class Parameter(_Strict):
+    default: int | float | bool | str
+    description: str = Field(description="What the parameter means, in Vietnamese.")
+    stated_in_source: bool = Field(
+        default=True,
+        description="False when the documents give no number and the default is ours.",
+    )
+
+
+class AppliesTo(_Strict):
+    subject: Literal["enterprise", "union", "complaint", "fee_payment", "chair_election"]
+    union_kinds: list[
+        Literal["grassroots_union", "guild", "direct_superior_union", "provincial_federation"]
+    ] = Field(default=[], description="For unions: which kinds owe the obligation.")
+    active: Activity = Field(
+        default=Activity.AS_OF,
+        description="as_of: active on the day judged; whole_period: active on the first and "
+        "last day of the period; any: every row.",
+    )
+
+
+class FollowUp(_Strict):
+    responsible: Responsible
+    due_in_days: int | str = Field(
+        description="Days from the run to the task's due date (a number or $parameter)."
+    )
+    title: str = Field(description="Jinja2 template, Vietnamese.")
+    body: str = Field(description="Jinja2 template, Vietnamese.")
+
+
+class ExpectedFinding(_Strict):
+    unit: str
+    period: str | None = None
+    status: Literal["violation", "at_risk"] = "violation"
+
+
+class RuleCase(_Strict):
+    """A small registry, a day, and exactly the findings the rule must give."""
+
+    name: str
+    as_of: dt.date
+    params: dict[str, Any] = {}
+    registry: dict[str, list[dict[str, Any]]]
+    expect: list[ExpectedFinding]
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+    title: str = Field(description="Vietnamese title.")
+    description: str = Field(description="Vietnamese description of the obligation.")
+    source: Source
+    applies_to: AppliesTo
+    period: PeriodKind = PeriodKind.NONE
+    parameters: dict[str, Parameter] = {}
+    violation: dict[str, Any] = Field(description="The condition of a violation.")
+    at_risk: dict[str, Any] | None = Field(
+        default=None, description="The condition of an at-risk finding (when not a violation)."
+    )
+    severity: Severity
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    due: str | None = Field(
+        default=None,
+        description="Jinja2 expression giving the finding's due date, e.g. 'period.end' or "
+        "'facts.accepted_on + days(params.resolution_days)'.",
+    )
+    explanation: str = Field(description="Jinja2 template: one plain Vietnamese sentence.")
+    follow_up: FollowUp
+    tests: list[RuleCase] = []
+
+    def version(self) -> str:
+        """Content hash of everything that changes findings or tasks (not the tests)."""
+        data = self.model_dump(mode="json", exclude={"tests"})
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+        return digest.hexdigest()[:12]
+
+    def parameter_values(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        values = {name: p.default for name, p in self.parameters.items()}
+        values.update(overrides or {})
+        return values
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_until is None or day <= self.effective_until
+        )
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Rule.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "compliance rule"
+    return schema

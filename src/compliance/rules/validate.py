@@ -1,0 +1,322 @@
+"""Load and check rule files in three stages, reporting every problem as ``FILE:LINE: message``.
+
+1. YAML syntax (the loader keeps each key's line);
+2. the schema (pydantic): unknown keys with "did you mean", missing keys, wrong types;
+3. meaning: conditions name facts the subject has, parameters exist, values fit the facts'
+   types, templates use only known variables, rule cases name real tables and columns.
+
+Nothing is evaluated until every file passes: a bad rule is refused at load time, never
+half-way through a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from pydantic import BaseModel, ValidationError
+
+from compliance.engine import conditions
+from compliance.engine.facts import SUBJECTS, FactType
+from compliance.engine.periods import PeriodKind
+from compliance.exceptions import ComplianceError
+from compliance.registry.contract import TABLES_BY_NAME
+from compliance.rules import model
+from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
+from compliance.rules.templates import RULE_FIELDS, TEMPLATE_NAMES, UNIT_FIELDS, attribute_uses
+
+DEFAULT_RULES_DIR = Path("rules")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: model.Rule
+    path: Path
+    violation: conditions.Node
+    at_risk: conditions.Node | None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+class RulesInvalid(ComplianceError):
+    code = "rules.invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _known_keys() -> set[str]:
+    keys: set[str] = set()
+    pending: list[type[BaseModel]] = [model.Rule]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        keys.update(cls.model_fields)
+        for field in cls.model_fields.values():
+            for arg in _model_args(field.annotation):
+                pending.append(arg)
+    return keys
+
+
+def _model_args(annotation: Any) -> Iterable[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", ()):
+        yield from _model_args(arg)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _location(loc: Sequence[str | int]) -> str:
+    return ".".join(str(p) for p in loc) or "(top)"
+
+
+def _schema_problems(path: Path, data: Any, error: ValidationError) -> list[Problem]:
+    problems = []
+    known = _known_keys()
+    for item in error.errors(include_url=False):
+        loc = item["loc"]
+        line = line_of(data, loc)
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            message = f"unknown key '{key}' in {_location(loc[:-1])}{suggest(key, known)}"
+        elif kind == "missing":
+            parent = line_of(data, loc[:-1])
+            problems.append(Problem(path, parent, f"missing key '{_location(loc)}'"))
+            continue
+        else:
+            message = f"{_location(loc)}: {item['msg']} (got {item.get('input')!r})"
+        problems.append(Problem(path, line, message))
+    return problems
+
+
+def _check_condition(
+    path: Path, data: Any, rule: model.Rule, key: str
+) -> tuple[conditions.Node | None, list[Problem]]:
+    raw = getattr(rule, key)
+    if raw is None:
+        return None, []
+    try:
+        node = conditions.parse(raw)
+    except conditions.ConditionError as exc:
+        return None, [Problem(path, line_of(data, (key, *exc.path)), f"{key}: {exc.message}")]
+    problems: list[Problem] = []
+    subject = SUBJECTS[rule.applies_to.subject]
+    for leaf_path, leaf in _leaves_with_paths(raw, (key,)):
+        name = leaf.get("fact")
+        fact = subject.facts.get(name) if isinstance(name, str) else None
+        line = line_of(data, (*leaf_path, "fact"))
+        if fact is None:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"unknown fact '{name}' for subject {subject.name}"
+                    f"{suggest(str(name), subject.facts)} (known: {', '.join(sorted(subject.facts))})",
+                )
+            )
+            continue
+        if fact.needs_period and rule.period is PeriodKind.NONE:
+            problems.append(
+                Problem(path, line, f"fact '{name}' is about a period, but the rule has period: none")
+            )
+        for op, value in leaf.items():
+            if op in ("fact", "is_null"):
+                continue
+            values = value if op == "in" and isinstance(value, list) else [value]
+            for v in values:
+                problems.extend(_check_value(path, data, rule, (*leaf_path, op), fact.type, v))
+    return node, problems
+
+
+def _leaves_with_paths(raw: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    if not isinstance(raw, dict):
+        return
+    for key in ("all", "any"):
+        if isinstance(raw.get(key), list):
+            for i, item in enumerate(raw[key]):
+                yield from _leaves_with_paths(item, (*path, key, i))
+            return
+    if "not" in raw:
+        yield from _leaves_with_paths(raw["not"], (*path, "not"))
+        return
+    yield path, raw
+
+
+_PYTHON_TYPES: dict[FactType, tuple[type, ...]] = {
+    FactType.INT: (int, float),
+    FactType.FLOAT: (int, float),
+    FactType.BOOL: (bool,),
+    FactType.DATE: (dt.date,),
+    FactType.TEXT: (str,),
+}
+
+
+def _check_value(
+    path: Path, data: Any, rule: model.Rule, where: tuple[str | int, ...], fact_type: FactType, value: Any
+) -> list[Problem]:
+    line = line_of(data, where)
+    shift = isinstance(value, dict)
+    if shift:
+        value = next(iter(value.values()), None)
+        if fact_type is not FactType.DATE:
+            return [Problem(path, line, f"a date shift compared with a {fact_type} fact")]
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if value in conditions.SPECIAL_VALUES:
+            if value != "$as_of" and rule.period is PeriodKind.NONE:
+                return [Problem(path, line, f"{value} needs a rule with a period")]
+            return []
+        if name not in rule.parameters:
+            choices = [f"${p}" for p in rule.parameters] + list(conditions.SPECIAL_VALUES)
+            return [Problem(path, line, f"undefined parameter '{value}'{suggest(value, choices)}")]
+        value = rule.parameters[name].default
+        if shift:
+            return [] if isinstance(value, int) else [Problem(path, line, f"'{name}' must be a day count")]
+    if shift:
+        return [] if isinstance(value, int) else [Problem(path, line, "a day count must be a number")]
+    if isinstance(value, str) and fact_type is FactType.DATE:
+        try:
+            dt.date.fromisoformat(value)
+            return []
+        except ValueError:
+            return [Problem(path, line, f"'{value}' is not a date (YYYY-MM-DD)")]
+    expected = _PYTHON_TYPES[fact_type]
+    if isinstance(value, bool) and fact_type is not FactType.BOOL or not isinstance(value, expected):
+        return [Problem(path, line, f"{value!r} cannot be compared with a {fact_type} fact")]
+    return []
+
+
+def _check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
+    subject = SUBJECTS[rule.applies_to.subject]
+    allowed_attributes = {
+        "facts": set(subject.facts),
+        "params": set(rule.parameters),
+        "unit": set(UNIT_FIELDS),
+        "rule": set(RULE_FIELDS),
+        "period": {"start", "end", "label", "year"},
+    }
+    templates: list[tuple[tuple[str, ...], str, bool]] = [
+        (("explanation",), rule.explanation, False),
+        (("follow_up", "title"), rule.follow_up.title, False),
+        (("follow_up", "body"), rule.follow_up.body, False),
+    ]
+    if rule.due:
+        templates.append((("due",), rule.due, True))
+    problems = []
+    for where, source, is_expression in templates:
+        line = line_of(data, where)
+        try:
+            names, pairs = attribute_uses("{{ " + source + " }}" if is_expression else source)
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(path, line + (exc.lineno or 1) - 1, f"template syntax: {exc.message}"))
+            continue
+        for name in sorted(names - set(TEMPLATE_NAMES)):
+            problems.append(
+                Problem(path, line, f"undefined variable '{name}' in {'.'.join(where)}"
+                        f"{suggest(name, TEMPLATE_NAMES)}")  # fmt: skip
+            )
+        for base, attribute in sorted(pairs):
+            known = allowed_attributes.get(base)
+            if known is not None and attribute not in known:
+                problems.append(
+                    Problem(path, line, f"undefined '{base}.{attribute}' in {'.'.join(where)}"
+                            f"{suggest(attribute, known)}")  # fmt: skip
+                )
+        if rule.period is PeriodKind.NONE and "period" in names and rule.applies_to.subject != "fee_payment":
+            problems.append(Problem(path, line, f"'period' used in {'.'.join(where)}, but the rule has none"))
+    return problems
+
+
+def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
+    problems = []
+    if rule.applies_to.union_kinds and rule.applies_to.subject != "union":
+        problems.append(Problem(path, line_of(data, ("applies_to", "union_kinds")),
+                                "union_kinds only applies to subject: union"))  # fmt: skip
+    if rule.applies_to.active == "whole_period" and rule.period is PeriodKind.NONE:
+        problems.append(Problem(path, line_of(data, ("applies_to", "active")),
+                                "active: whole_period needs a rule with a period"))  # fmt: skip
+    due_days = rule.follow_up.due_in_days
+    if isinstance(due_days, str) and due_days.removeprefix("$") not in rule.parameters:
+        problems.append(Problem(path, line_of(data, ("follow_up", "due_in_days")),
+                                f"undefined parameter '{due_days}'"))  # fmt: skip
+    for i, case in enumerate(rule.tests):
+        for table, rows in case.registry.items():
+            spec = TABLES_BY_NAME.get(table)
+            if spec is None:
+                problems.append(Problem(path, line_of(data, ("tests", i, "registry", table)),
+                                        f"unknown table '{table}'{suggest(table, TABLES_BY_NAME)}"))  # fmt: skip
+                continue
+            for j, row in enumerate(rows):
+                for column in row:
+                    if column not in spec.column_names:
+                        problems.append(Problem(
+                            path, line_of(data, ("tests", i, "registry", table, j, column)),
+                            f"unknown column '{column}' of {table}{suggest(column, spec.column_names)}",
+                        ))  # fmt: skip
+        for name in case.params:
+            if name not in rule.parameters:
+                problems.append(Problem(path, line_of(data, ("tests", i, "params", name)),
+                                        f"undefined parameter '{name}'"))  # fmt: skip
+    return problems
+
+
+def load_rules(paths: Sequence[Path] = (DEFAULT_RULES_DIR,)) -> list[LoadedRule]:
+    """Every rule under ``paths``; raises :class:`RulesInvalid` with all problems of all files."""
+    problems: list[Problem] = []
+    loaded: list[LoadedRule] = []
+    seen: dict[str, Path] = {}
+    files = rule_files(paths)
+    missing = [p for p in paths if not p.exists()]
+    problems.extend(Problem(p, 1, "no such file or folder") for p in missing)
+    for path in files:
+        try:
+            data = load_yaml(path)
+        except YamlSyntaxError as exc:
+            problems.append(Problem(path, exc.line, exc.message))
+            continue
+        if not isinstance(data, LineDict):
+            problems.append(Problem(path, 1, "a rule file holds one mapping (id:, title:, …)"))
+            continue
+        try:
+            rule = model.Rule.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_schema_problems(path, data, exc))
+            continue
+        violation, found = _check_condition(path, data, rule, "violation")
+        at_risk, found_risk = _check_condition(path, data, rule, "at_risk")
+        found += found_risk + _check_templates(path, data, rule) + _check_rule(path, data, rule)
+        if rule.id in seen:
+            found.append(Problem(path, line_of(data, ("id",)), f"rule id '{rule.id}' is also in {seen[rule.id]}"))
+        seen.setdefault(rule.id, path)
+        problems.extend(found)
+        if not found and violation is not None:
+            loaded.append(LoadedRule(rule, path, violation, at_risk))
+    if problems:
+        raise RulesInvalid(sorted(problems, key=lambda p: (str(p.file), p.line)))
+    return loaded

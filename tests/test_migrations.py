@@ -1,0 +1,49 @@
+"""The schema comes from Alembic, the same on SQLite and PostgreSQL, and matches the models."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from compliance import db
+from compliance.registry.summary import STORED_TABLES
+
+
+def test_migrations_create_every_table_and_match_the_models(engine):
+    db.upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(STORED_TABLES) | {"import_batches", "alembic_version"} <= tables
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert differences == [], "a model changed without a migration: alembic revision --autogenerate"
+
+
+def test_indexes_that_evaluation_joins_on_exist(engine):
+    db.upgrade(engine)
+    inspector = inspect(engine)
+    indexed = {
+        (table, tuple(index["column_names"]))
+        for table in ("enterprises", "unions", "inspections", "reviews", "agreements", "conferences")
+        for index in inspector.get_indexes(table)
+    }
+    assert ("unions", ("enterprise_tax_code",)) in indexed
+    assert ("reviews", ("union_code", "date")) in indexed
+    assert ("inspections", ("target_code", "kind", "date")) in indexed
+    assert ("conferences", ("enterprise_tax_code", "kind", "date")) in indexed
+    assert ("agreements", ("enterprise_tax_code", "signed_on")) in indexed
+    foreign = {(fk["referred_table"], tuple(fk["constrained_columns"]))
+               for fk in inspector.get_foreign_keys("unions")}  # fmt: skip
+    assert ("enterprises", ("enterprise_tax_code",)) in foreign
+    assert ("unions", ("superior_code",)) in foreign
+
+
+def test_downgrade_and_upgrade_again(engine):
+    db.upgrade(engine)
+    config = db.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert "enterprises" not in inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert "enterprises" in inspect(engine).get_table_names()
