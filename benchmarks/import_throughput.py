@@ -36,7 +36,9 @@ def registry(enterprises: int, province: str | None) -> Path:
     if not (folder / ".complete").exists():
         shutil.rmtree(folder, ignore_errors=True)
         started = time.perf_counter()
-        options = GenerateOptions(provinces=(province,) if province else (), enterprises=enterprises)
+        options = GenerateOptions(
+            provinces=(province,) if province else (), enterprises=enterprises
+        )
         generate_registry(folder, options)
         (folder / ".complete").touch()
         console.print(f"generated {name} in {time.perf_counter() - started:.1f} s")
@@ -84,7 +86,9 @@ def drop_postgres(admin_url: str, name: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[50_000, 1_000_000])
     parser.add_argument("--province", default="80", help="province for sizes below 200,000")
     parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to measure as well")

@@ -39,8 +39,12 @@ def test_database_url_selects_the_database(tmp_path):
 
 
 def test_a_refused_import_names_file_row_and_column_and_exits_non_zero(tmp_path):
-    write_csv(tmp_path / "bad", "enterprises", ENTERPRISE_HEADER,
-              [enterprise("E1", -5), enterprise("E2", registered_on="2024-02-31")])  # fmt: skip
+    write_csv(
+        tmp_path / "bad",
+        "enterprises",
+        ENTERPRISE_HEADER,
+        [enterprise("E1", -5), enterprise("E2", registered_on="2024-02-31")],
+    )
     result = run("import", "bad", cwd=tmp_path)
     assert result.returncode == 1
     assert "enterprises.csv:2: cột 'workers' [value.negative]" in result.stderr
@@ -49,13 +53,28 @@ def test_a_refused_import_names_file_row_and_column_and_exits_non_zero(tmp_path)
 
 
 def test_json_report_and_rejects_file(tmp_path):
-    write_csv(tmp_path / "d", "enterprises", ENTERPRISE_HEADER, [enterprise("E1", -5), enterprise("E2")])
-    result = run("import", "d", "--skip-bad-rows", "--rejects", "out/rejects.csv",
-                 "--format", "json", cwd=tmp_path)  # fmt: skip
+    write_csv(
+        tmp_path / "d", "enterprises", ENTERPRISE_HEADER, [enterprise("E1", -5), enterprise("E2")]
+    )
+    result = run(
+        "import",
+        "d",
+        "--skip-bad-rows",
+        "--rejects",
+        "out/rejects.csv",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["refused"] is False
-    assert report["tables"]["enterprises"] == {"read": 2, "inserted": 1, "updated": 0, "rejected": 1}
+    assert report["tables"]["enterprises"] == {
+        "read": 2,
+        "inserted": 1,
+        "updated": 0,
+        "rejected": 1,
+    }
     assert report["issues"][0]["code"] == "value.negative" and report["issues"][0]["row"] == 2
     assert (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8-sig").count("\n") == 2
 

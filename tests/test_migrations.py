@@ -24,7 +24,14 @@ def test_indexes_that_evaluation_joins_on_exist(engine):
     inspector = inspect(engine)
     indexed = {
         (table, tuple(index["column_names"]))
-        for table in ("enterprises", "unions", "inspections", "reviews", "agreements", "conferences")
+        for table in (
+            "enterprises",
+            "unions",
+            "inspections",
+            "reviews",
+            "agreements",
+            "conferences",
+        )
         for index in inspector.get_indexes(table)
     }
     assert ("unions", ("enterprise_tax_code",)) in indexed
@@ -32,8 +39,10 @@ def test_indexes_that_evaluation_joins_on_exist(engine):
     assert ("inspections", ("target_code", "kind", "date")) in indexed
     assert ("conferences", ("enterprise_tax_code", "kind", "date")) in indexed
     assert ("agreements", ("enterprise_tax_code", "signed_on")) in indexed
-    foreign = {(fk["referred_table"], tuple(fk["constrained_columns"]))
-               for fk in inspector.get_foreign_keys("unions")}  # fmt: skip
+    foreign = {
+        (fk["referred_table"], tuple(fk["constrained_columns"]))
+        for fk in inspector.get_foreign_keys("unions")
+    }
     assert ("enterprises", ("enterprise_tax_code",)) in foreign
     assert ("unions", ("superior_code",)) in foreign
 

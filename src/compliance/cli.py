@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from compliance import db
+from compliance.cli_rules import evaluate_command, rules_app
 from compliance.console import console, err_console, progress_bars
 from compliance.exceptions import ComplianceError, ImportRefused
 from compliance.registry.issues import ImportReport
@@ -26,6 +27,8 @@ db_app = typer.Typer(help="Registry database: schema migrations.", no_args_is_he
 registry_app = typer.Typer(help="Registry contents and the exchange format.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
+app.add_typer(rules_app, name="rules")
+app.command("evaluate")(evaluate_command)
 
 
 class OutputFormat(StrEnum):

@@ -86,6 +86,29 @@ def upgrade(engine: Engine) -> None:
         ) from exc
 
 
+def require_schema(engine: Engine) -> None:
+    """Refuse to read a database the migrations have not reached (never migrate on a read)."""
+    try:
+        with engine.connect() as connection:
+            current = _current_revision(connection)
+    except OperationalError as exc:
+        raise DatabaseError(
+            message(
+                "database.unreachable",
+                url=engine.url.render_as_string(hide_password=True),
+                reason=exc.orig,
+            )
+        ) from exc
+    if current != _head_revision():
+        raise DatabaseError(
+            message(
+                "database.outdated",
+                url=engine.url.render_as_string(hide_password=True),
+                current=current or "trống",
+            )
+        )
+
+
 def _current_revision(connection: Any) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 

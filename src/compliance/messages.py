@@ -66,6 +66,10 @@ MESSAGES: dict[str, str] = {
         "Khoảng hiệu lực chồng lên khoảng ở dòng {other_row} của cùng công đoàn."
     ),
     # database
+    "database.outdated": (
+        "Cơ sở dữ liệu {url} chưa ở phiên bản mới nhất (hiện: {current}). Hãy chạy "
+        "'compliance db upgrade' hoặc nạp dữ liệu bằng 'compliance import THƯ_MỤC'."
+    ),
     "database.unreachable": (
         "Không kết nối được cơ sở dữ liệu {url}: {reason}. Hãy kiểm tra COMPLIANCE_DATABASE_URL."
     ),

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
             f"'{DEFAULT_DATABASE_FILE}' in the working directory."
         ),
     )
+    rules_dir: str = Field(
+        default="",
+        description="Folder of rule files; empty: ./rules, else the checkout's catalogue.",
+    )
     import_chunk_rows: int = Field(
         default=50_000,
         ge=1_000,

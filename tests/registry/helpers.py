@@ -11,13 +11,29 @@ from sqlalchemy import Engine, inspect, text
 from compliance.registry.summary import STORED_TABLES
 
 ENTERPRISE_HEADER = [
-    "tax_code", "name", "sector", "province_code", "ward_code", "workers", "female_workers",
-    "status", "registered_on",
-]  # fmt: skip
+    "tax_code",
+    "name",
+    "sector",
+    "province_code",
+    "ward_code",
+    "workers",
+    "female_workers",
+    "status",
+    "registered_on",
+]
 UNION_HEADER = [
-    "code", "name", "kind", "superior_code", "enterprise_tax_code", "province_code",
-    "founded_on", "dissolved_on", "members", "female_members", "has_womens_committee",
-]  # fmt: skip
+    "code",
+    "name",
+    "kind",
+    "superior_code",
+    "enterprise_tax_code",
+    "province_code",
+    "founded_on",
+    "dissolved_on",
+    "members",
+    "female_members",
+    "has_womens_committee",
+]
 
 
 def write_csv(folder: Path, name: str, header: list[str], rows: list[list[Any]]) -> Path:

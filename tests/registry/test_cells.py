@@ -51,18 +51,34 @@ def test_bad_dates_have_their_own_codes(text, code):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("25", 25), ("0", 0), ("1.234", 1234), ("1,234", 1234), ("1.234.567", 1234567),
-     ("25.0", 25), (" 1 234 ", 1234), (25, 25), (25.0, 25), (None, None)],
-)  # fmt: skip
+    [
+        ("25", 25),
+        ("0", 0),
+        ("1.234", 1234),
+        ("1,234", 1234),
+        ("1.234.567", 1234567),
+        ("25.0", 25),
+        (" 1 234 ", 1234),
+        (25, 25),
+        (25.0, 25),
+        (None, None),
+    ],
+)
 def test_counts_in_vietnamese_spelling(text, expected):
     assert cells.parse_count(text.strip() if isinstance(text, str) else text) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("-5", "value.negative"), ("-1.000", "value.negative"), ("1.5", "value.not_integer"),
-     ("abc", "value.not_integer"), ("12a", "value.not_integer"), (2.5, "value.not_integer")],
-)  # fmt: skip
+    [
+        ("-5", "value.negative"),
+        ("-1.000", "value.negative"),
+        ("1.5", "value.not_integer"),
+        ("abc", "value.not_integer"),
+        ("12a", "value.not_integer"),
+        (2.5, "value.not_integer"),
+    ],
+)
 def test_bad_counts(text, code):
     assert code_of(cells.parse_count, text) == code
 
@@ -75,10 +91,18 @@ def test_years_have_a_range():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1500000", 1_500_000.0), ("1.500.000", 1_500_000.0), ("1,500,000", 1_500_000.0),
-     ("1.234.567,5", 1_234_567.5), ("1,234,567.5", 1_234_567.5), ("1500000.5", 1_500_000.5),
-     ("1.500", 1500.0), ("2.000.000đ", 2_000_000.0), (1500, 1500.0)],
-)  # fmt: skip
+    [
+        ("1500000", 1_500_000.0),
+        ("1.500.000", 1_500_000.0),
+        ("1,500,000", 1_500_000.0),
+        ("1.234.567,5", 1_234_567.5),
+        ("1,234,567.5", 1_234_567.5),
+        ("1500000.5", 1_500_000.5),
+        ("1.500", 1500.0),
+        ("2.000.000đ", 2_000_000.0),
+        (1500, 1500.0),
+    ],
+)
 def test_amounts(text, expected):
     assert cells.parse_amount(text) == expected
 
@@ -90,10 +114,26 @@ def test_bad_amounts():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("có", True), ("Có", True), ("CÓ", True), ("co", True), ("true", True), ("TRUE", True),
-     ("x", True), ("1", True), (True, True), (1, True), ("không", False), ("Không", False),
-     ("false", False), ("0", False), ("chưa có", False), (False, False), (None, None)],
-)  # fmt: skip
+    [
+        ("có", True),
+        ("Có", True),
+        ("CÓ", True),
+        ("co", True),
+        ("true", True),
+        ("TRUE", True),
+        ("x", True),
+        ("1", True),
+        (True, True),
+        (1, True),
+        ("không", False),
+        ("Không", False),
+        ("false", False),
+        ("0", False),
+        ("chưa có", False),
+        (False, False),
+        (None, None),
+    ],
+)
 def test_booleans(text, expected):
     assert cells.parse_bool(text) is expected
 
@@ -104,9 +144,15 @@ def test_bad_boolean():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2024-03", "2024-03"), ("2024-3", "2024-03"), ("03/2024", "2024-03"), ("3/2024", "2024-03"),
-     ("2024/03", "2024-03"), (dt.date(2024, 3, 1), "2024-03")],
-)  # fmt: skip
+    [
+        ("2024-03", "2024-03"),
+        ("2024-3", "2024-03"),
+        ("03/2024", "2024-03"),
+        ("3/2024", "2024-03"),
+        ("2024/03", "2024-03"),
+        (dt.date(2024, 3, 1), "2024-03"),
+    ],
+)
 def test_periods(text, expected):
     assert cells.parse_period(text) == expected
 

@@ -53,11 +53,22 @@ def test_contract_matches_the_shared_document():
 def test_contract_enumerations_are_exactly_the_documented_values():
     by_name = {t.name: t for t in TABLES}
     assert set(by_name["enterprises"].column("sector").choices) == {
-        "state", "non_state", "fdi", "public_unit"}  # fmt: skip
+        "state",
+        "non_state",
+        "fdi",
+        "public_unit",
+    }
     assert set(by_name["enterprises"].column("status").choices) == {
-        "active", "suspended", "dissolved"}  # fmt: skip
+        "active",
+        "suspended",
+        "dissolved",
+    }
     assert set(by_name["unions"].column("kind").choices) == {
-        "grassroots_union", "guild", "direct_superior_union", "provincial_federation"}  # fmt: skip
+        "grassroots_union",
+        "guild",
+        "direct_superior_union",
+        "provincial_federation",
+    }
     assert set(by_name["inspections"].column("kind").choices) == {"finance", "charter"}
     assert set(by_name["ratings"].column("grade").choices) == {"excellent", "good", "fair", "poor"}
     assert set(by_name["conferences"].column("kind").choices) == {"workers_conference", "dialogue"}

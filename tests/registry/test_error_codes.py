@@ -162,7 +162,7 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
             "agreements",
             ["id", "enterprise_tax_code", "signed_on", "expires_on"],
             ["A1", "0300000001", "2025-01-01", "2024-01-01"],
-        ),  # fmt: skip
+        ),
         ("agreements.csv", 2, "expires_on"),
         False,
     ),
@@ -182,7 +182,7 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
             HISTORY,
             ["CDCS-1", "KCN-80", "", "2025-07-01"],
             ["CDCS-1", "LDLD-80", "2025-06-01", ""],
-        ),  # fmt: skip
+        ),
         ("union_hierarchy.csv", 3, "valid_from"),
         False,
     ),
@@ -192,7 +192,7 @@ WARNINGS = {
     "file.unknown_table": (
         _both(_enterprises(enterprise("E1")), _text("ghi_chu.csv", b"a\n1\n")),
         ("ghi_chu.csv", None, None),
-    ),  # fmt: skip
+    ),
     "header.unknown_column": (
         _text("enterprises.csv", "tax_code,Ghi chú\nE1,x\n".encode()),
         ("enterprises.csv", 1, "Ghi chú"),
@@ -250,8 +250,19 @@ def test_unreachable_database(tmp_path):
     assert "COMPLIANCE_DATABASE_URL" in str(info.value)
 
 
+def test_reading_an_unmigrated_database_is_refused_not_migrated(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(DatabaseError) as info:
+        db.require_schema(engine)
+    assert "compliance db upgrade" in str(info.value) and "(hiện: trống)" in str(info.value)
+    from sqlalchemy import inspect
+
+    assert inspect(engine).get_table_names() == []  # nothing was created by the check
+
+
 def test_every_code_has_a_test_and_a_message():
-    tested = set(CASES) | set(WARNINGS) | {"folder.not_found", "database.unreachable"}
+    tested = set(CASES) | set(WARNINGS)
+    tested |= {"folder.not_found", "database.unreachable", "database.outdated"}
     assert tested == set(MESSAGES)
 
 

@@ -48,7 +48,10 @@ def test_a_good_delivery_loads(engine, tmp_path):
         workers = conn.execute(text("SELECT workers FROM enterprises ORDER BY tax_code")).scalars()
         assert list(workers) == [120, 24]
         assert hierarchy.chain_of(conn, "CDCS-1", dt.date(2024, 1, 1)) == [
-            "CDCS-1", "KCN-80", "LDLD-80"]  # fmt: skip
+            "CDCS-1",
+            "KCN-80",
+            "LDLD-80",
+        ]
 
 
 def test_the_issue_bad_delivery_is_refused_whole_and_nothing_changes(engine, tmp_path):
@@ -187,13 +190,23 @@ def test_vietnamese_workbook_with_typed_cells(engine, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.title = "Doanh nghiệp"
-    sheet.append(["Mã số thuế", "Tên doanh nghiệp", "Khu vực", "Số lao động", "Trạng thái",
-                  "Ngày thành lập"])  # fmt: skip
-    sheet.append([3000000001, "Công ty Cổ phần Đồng Xoài", "Nhà nước", 250.0, "Đang hoạt động",
-                  dt.datetime(2010, 5, 17)])  # fmt: skip
+    sheet.append(
+        ["Mã số thuế", "Tên doanh nghiệp", "Khu vực", "Số lao động", "Trạng thái", "Ngày thành lập"]
+    )
+    sheet.append(
+        [
+            3000000001,
+            "Công ty Cổ phần Đồng Xoài",
+            "Nhà nước",
+            250.0,
+            "Đang hoạt động",
+            dt.datetime(2010, 5, 17),
+        ]
+    )
     unions_sheet = book.create_sheet("Công đoàn")
-    unions_sheet.append(["Mã công đoàn", "Loại công đoàn", "MST", "Ngày thành lập",
-                         "Có Ban Nữ công"])  # fmt: skip
+    unions_sheet.append(
+        ["Mã công đoàn", "Loại công đoàn", "MST", "Ngày thành lập", "Có Ban Nữ công"]
+    )
     unions_sheet.append(["CD1", "Công đoàn cơ sở", 3000000001, dt.datetime(2012, 1, 2), True])
     book.save(folder / "so_dang_ky.xlsx")
     report = load(engine, folder)
@@ -267,7 +280,7 @@ def test_an_explicit_history_replaces_the_stored_one(engine, tmp_path):
                 "direct_superior_union",
                 superior_code="LDLD-80",
                 dissolved_on="2025-06-30",
-            ),  # fmt: skip
+            ),
             union("CDCS-1", superior_code="KCN-80", enterprise_tax_code="0300000001"),
         ],
     )
@@ -282,30 +295,64 @@ def test_an_explicit_history_replaces_the_stored_one(engine, tmp_path):
         assert hierarchy.superior_of(conn, "CDCS-1", dt.date(2020, 1, 1)) == "HUYEN-1"
         assert hierarchy.superior_of(conn, "CDCS-1", dt.date(2025, 7, 1)) == "KCN-80"
         assert hierarchy.chain_of(conn, "CDCS-1", dt.date(2024, 1, 1)) == [
-            "CDCS-1", "HUYEN-1", "LDLD-80"]  # fmt: skip
+            "CDCS-1",
+            "HUYEN-1",
+            "LDLD-80",
+        ]
 
 
 def test_every_event_table_loads(engine, tmp_path):
     folder = base_delivery(tmp_path / "d")
-    write_csv(folder, "inspections", ["id", "kind", "inspector_code", "target_code", "date"],
-              [["I1", "tài chính", "KCN-80", "KCN-80", "15/03/2025"]])  # fmt: skip
+    write_csv(
+        folder,
+        "inspections",
+        ["id", "kind", "inspector_code", "target_code", "date"],
+        [["I1", "tài chính", "KCN-80", "KCN-80", "15/03/2025"]],
+    )
     write_csv(folder, "reviews", ["id", "union_code", "date"], [["R1", "CDCS-1", "2025-02-01"]])
-    write_csv(folder, "ratings", ["union_code", "year", "grade"],
-              [["CDCS-1", "2024", "Hoàn thành tốt nhiệm vụ"]])  # fmt: skip
-    write_csv(folder, "agreements", ["id", "enterprise_tax_code", "signed_on", "expires_on"],
-              [["A1", "0300000001", "2024-01-01", "2026-12-31"]])  # fmt: skip
-    write_csv(folder, "conferences", ["id", "enterprise_tax_code", "kind", "date"],
-              [["C1", "0300000001", "Hội nghị người lao động", "2025-01-20"]])  # fmt: skip
-    write_csv(folder, "fee_payments",
-              ["enterprise_tax_code", "period", "due_on", "amount_due", "amount_paid"],
-              [["0300000001", "03/2025", "31/03/2025", "1.500.000", "1.000.000"]])  # fmt: skip
-    write_csv(folder, "complaints",
-              ["id", "union_code", "received_on", "accepted_on", "complex", "resolved_on"],
-              [["K1", "CDCS-1", "2025-01-02", "2025-01-05", "không", ""]])  # fmt: skip
+    write_csv(
+        folder,
+        "ratings",
+        ["union_code", "year", "grade"],
+        [["CDCS-1", "2024", "Hoàn thành tốt nhiệm vụ"]],
+    )
+    write_csv(
+        folder,
+        "agreements",
+        ["id", "enterprise_tax_code", "signed_on", "expires_on"],
+        [["A1", "0300000001", "2024-01-01", "2026-12-31"]],
+    )
+    write_csv(
+        folder,
+        "conferences",
+        ["id", "enterprise_tax_code", "kind", "date"],
+        [["C1", "0300000001", "Hội nghị người lao động", "2025-01-20"]],
+    )
+    write_csv(
+        folder,
+        "fee_payments",
+        ["enterprise_tax_code", "period", "due_on", "amount_due", "amount_paid"],
+        [["0300000001", "03/2025", "31/03/2025", "1.500.000", "1.000.000"]],
+    )
+    write_csv(
+        folder,
+        "complaints",
+        ["id", "union_code", "received_on", "accepted_on", "complex", "resolved_on"],
+        [["K1", "CDCS-1", "2025-01-02", "2025-01-05", "không", ""]],
+    )
     report = load(engine, folder)
-    assert all(report.tables[t].inserted == 1 for t in (
-        "inspections", "reviews", "ratings", "agreements", "conferences", "fee_payments",
-        "complaints"))  # fmt: skip
+    assert all(
+        report.tables[t].inserted == 1
+        for t in (
+            "inspections",
+            "reviews",
+            "ratings",
+            "agreements",
+            "conferences",
+            "fee_payments",
+            "complaints",
+        )
+    )
     with engine.connect() as conn:
         fee = conn.execute(text("SELECT period, amount_due, amount_paid FROM fee_payments")).one()
         grade = conn.execute(text("SELECT grade FROM ratings")).scalar()

@@ -92,7 +92,9 @@ def parse(raw: Any, path: tuple[str | int, ...] = ()) -> Node:
     combinator = keys & set(COMBINATORS)
     if combinator:
         if len(keys) != 1:
-            raise ConditionError(path, f"'{next(iter(combinator))}' must stand alone, found {sorted(keys)}")
+            raise ConditionError(
+                path, f"'{next(iter(combinator))}' must stand alone, found {sorted(keys)}"
+            )
         key = next(iter(combinator))
         value = raw[key]
         if key == "not":
@@ -167,7 +169,7 @@ def references(node: Node) -> set[str]:
 def resolve(value: Any, params: Mapping[str, Any], context: Context) -> Any:
     """A value as a constant of this evaluation."""
     if isinstance(value, Mapping):
-        (shift, days), = value.items()
+        ((shift, days),) = value.items()
         n = int(resolve(days, params, context))
         delta = dt.timedelta(days=n if shift == "days_after_as_of" else -n)
         return context.as_of + delta

@@ -93,12 +93,16 @@ def plans(
         subject = SUBJECTS[rule.applies_to.subject]
         params = rule.parameter_values((overrides or {}).get(rule.id))
         periods: list[Period | None] = (
-            [None] if rule.period is PeriodKind.NONE else list(judged_periods(rule.period, as_of, history))
+            [None]
+            if rule.period is PeriodKind.NONE
+            else list(judged_periods(rule.period, as_of, history))
         )
         leaves = conditions.walk(loaded.violation) + (
             conditions.walk(loaded.at_risk) if loaded.at_risk else []
         )
-        names = list(dict.fromkeys([leaf.fact for leaf in leaves] + sorted(_template_facts(loaded))))
+        names = list(
+            dict.fromkeys([leaf.fact for leaf in leaves] + sorted(_template_facts(loaded)))
+        )
         if subject.has_kind and "kind" not in names:
             names.append("kind")
         for period in periods:
@@ -144,7 +148,9 @@ def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
         facts = subject.facts
         violation = conditions.to_sql(plan.violation, expressions, facts)
         at_risk = (
-            conditions.to_sql(plan.at_risk, expressions, facts) if plan.at_risk is not None else None
+            conditions.to_sql(plan.at_risk, expressions, facts)
+            if plan.at_risk is not None
+            else None
         )
         whens = [(violation, literal("violation"))]
         if at_risk is not None:
@@ -208,8 +214,12 @@ def evaluate(
 
         for plan in work:
             rows = unit_facts(conn, plan, scope)
-            statuses = judge_durable(plan, [{n: r._mapping[n] for n in plan.fact_names} for r in rows])
-            findings.extend(_finding(plan, row, s) for row, s in zip(rows, statuses, strict=True) if s)
+            statuses = judge_durable(
+                plan, [{n: r._mapping[n] for n in plan.fact_names} for r in rows]
+            )
+            findings.extend(
+                _finding(plan, row, s) for row, s in zip(rows, statuses, strict=True) if s
+            )
     return sorted(findings, key=lambda f: (f.rule, f.unit, f.period or ""))
 
 

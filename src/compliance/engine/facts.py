@@ -158,9 +158,7 @@ def _bounds(context: Context) -> tuple[dt.date, dt.date]:
 
 
 def enterprise_active(e: FromClause, day: dt.date) -> ColumnElement[bool]:
-    return and_(
-        e.c.status == "active", or_(e.c.registered_on.is_(None), e.c.registered_on <= day)
-    )
+    return and_(e.c.status == "active", or_(e.c.registered_on.is_(None), e.c.registered_on <= day))
 
 
 def union_active(u: FromClause, day: dt.date) -> ColumnElement[bool]:
@@ -210,9 +208,7 @@ def column_fact(subject_: Subject, name: str, type_: FactType, label_vi: str) ->
 
 # Enterprises ---------------------------------------------------------------------------------
 
-ENTERPRISE = _register(
-    Subject("enterprise", "doanh nghiệp", "enterprises", "tax_code", "name")
-)
+ENTERPRISE = _register(Subject("enterprise", "doanh nghiệp", "enterprises", "tax_code", "name"))
 for _name, _type, _label in (
     ("workers", FactType.INT, "số lao động"),
     ("female_workers", FactType.INT, "số lao động nữ"),
@@ -262,12 +258,15 @@ def _conferences(kind: str) -> FactBuilder:
 
 
 fact(
-    ENTERPRISE, "workers_conferences_in_period", FactType.INT,
-    "số hội nghị người lao động trong kỳ", period=True,
-)(_conferences("workers_conference"))  # fmt: skip
-fact(
-    ENTERPRISE, "dialogues_in_period", FactType.INT, "số cuộc đối thoại trong kỳ", period=True
-)(_conferences("dialogue"))
+    ENTERPRISE,
+    "workers_conferences_in_period",
+    FactType.INT,
+    "số hội nghị người lao động trong kỳ",
+    period=True,
+)(_conferences("workers_conference"))
+fact(ENTERPRISE, "dialogues_in_period", FactType.INT, "số cuộc đối thoại trong kỳ", period=True)(
+    _conferences("dialogue")
+)
 
 
 def _agreements_in_force(e: FromClause, day: dt.date) -> tuple[Any, ColumnElement[bool]]:
@@ -285,9 +284,7 @@ def _agreement_in_force(r: Refs, c: Context) -> ColumnElement[Any]:
     return exists().where(where)
 
 
-@fact(
-    ENTERPRISE, "agreement_in_force_until", FactType.DATE, "thỏa ước đang có hiệu lực đến ngày"
-)
+@fact(ENTERPRISE, "agreement_in_force_until", FactType.DATE, "thỏa ước đang có hiệu lực đến ngày")
 def _agreement_until(r: Refs, c: Context) -> ColumnElement[Any]:
     """The latest expiry among agreements in force; an open-ended agreement never expires."""
     a, where = _agreements_in_force(r.row, c.as_of)
@@ -359,13 +356,26 @@ def _introductions(r: Refs, c: Context) -> ColumnElement[Any]:
 
 COMPLAINT = _register(
     Subject(
-        "complaint", "đơn thư", "complaints", "id", "name",
-        owner_table="unions", owner_join=("union_code", "code"),
-    )  # fmt: skip
+        "complaint",
+        "đơn thư",
+        "complaints",
+        "id",
+        "name",
+        owner_table="unions",
+        owner_join=("union_code", "code"),
+    )
 )
 for _name in ("received_on", "accepted_on", "resolved_on"):
-    column_fact(COMPLAINT, _name, FactType.DATE, {"received_on": "ngày nhận",
-                "accepted_on": "ngày thụ lý", "resolved_on": "ngày giải quyết"}[_name])  # fmt: skip
+    column_fact(
+        COMPLAINT,
+        _name,
+        FactType.DATE,
+        {
+            "received_on": "ngày nhận",
+            "accepted_on": "ngày thụ lý",
+            "resolved_on": "ngày giải quyết",
+        }[_name],
+    )
 
 
 @fact(COMPLAINT, "complex", FactType.BOOL, "vụ việc phức tạp")
@@ -382,10 +392,15 @@ def _resolved(r: Refs, c: Context) -> ColumnElement[Any]:
 
 FEE_PAYMENT = _register(
     Subject(
-        "fee_payment", "kỳ nộp kinh phí công đoàn", "fee_payments", "enterprise_tax_code",
-        "name", owner_table="enterprises", owner_join=("enterprise_tax_code", "tax_code"),
+        "fee_payment",
+        "kỳ nộp kinh phí công đoàn",
+        "fee_payments",
+        "enterprise_tax_code",
+        "name",
+        owner_table="enterprises",
+        owner_join=("enterprise_tax_code", "tax_code"),
         row_period="period",
-    )  # fmt: skip
+    )
 )
 column_fact(FEE_PAYMENT, "period", FactType.TEXT, "kỳ")
 column_fact(FEE_PAYMENT, "due_on", FactType.DATE, "hạn nộp")
@@ -402,9 +417,14 @@ def _paid(r: Refs, _c: Context) -> ColumnElement[Any]:
 
 CHAIR_ELECTION = _register(
     Subject(
-        "chair_election", "lần bầu chủ tịch công đoàn cơ sở", "chair_elections", "id", "name",
-        owner_table="unions", owner_join=("union_code", "code"),
-    )  # fmt: skip
+        "chair_election",
+        "lần bầu chủ tịch công đoàn cơ sở",
+        "chair_elections",
+        "id",
+        "name",
+        owner_table="unions",
+        owner_join=("union_code", "code"),
+    )
 )
 column_fact(CHAIR_ELECTION, "elected_on", FactType.DATE, "ngày bầu")
 column_fact(CHAIR_ELECTION, "trained_on", FactType.DATE, "ngày được tập huấn")

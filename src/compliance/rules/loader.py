@@ -88,6 +88,6 @@ def rule_files(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
-        else:
+        elif path.exists():
             found.append(path)
     return sorted(found)

@@ -42,7 +42,9 @@ def yes_no(value: Any) -> str:
 
 @cache
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
     env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no)
     env.globals["days"] = lambda n: dt.timedelta(days=int(n))
     return env

@@ -85,7 +85,9 @@ def run_case(loaded: LoadedRule, case: RuleCase, template: Path, workdir: Path) 
         overrides = {loaded.id: case.params} if case.params else None
         with engine.connect() as conn:
             for method in METHODS:
-                findings = evaluate(conn, [loaded], case.as_of, Scope(), method=method, overrides=overrides)
+                findings = evaluate(
+                    conn, [loaded], case.as_of, Scope(), method=method, overrides=overrides
+                )
                 result.got[method] = {(f.unit, f.period, f.status) for f in findings}
     except Exception as exc:  # a case that cannot run is a failed case, with the reason
         result.error = f"{type(exc).__name__}: {exc}"

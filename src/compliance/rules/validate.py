@@ -30,7 +30,18 @@ from compliance.rules import model
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
 from compliance.rules.templates import RULE_FIELDS, TEMPLATE_NAMES, UNIT_FIELDS, attribute_uses
 
-DEFAULT_RULES_DIR = Path("rules")
+
+def default_rules_dir() -> Path:
+    """``COMPLIANCE_RULES_DIR``, else ./rules, else the catalogue beside the package's checkout."""
+    from compliance.settings import get_settings
+
+    configured = get_settings().rules_dir
+    if configured:
+        return Path(configured)
+    here = Path("rules")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 @dataclass(frozen=True)
@@ -137,13 +148,16 @@ def _check_condition(
                     path,
                     line,
                     f"unknown fact '{name}' for subject {subject.name}"
-                    f"{suggest(str(name), subject.facts)} (known: {', '.join(sorted(subject.facts))})",
+                    f"{suggest(str(name), subject.facts)} "
+                    f"(known: {', '.join(sorted(subject.facts))})",
                 )
             )
             continue
         if fact.needs_period and rule.period is PeriodKind.NONE:
             problems.append(
-                Problem(path, line, f"fact '{name}' is about a period, but the rule has period: none")
+                Problem(
+                    path, line, f"fact '{name}' is about a period, but the rule has period: none"
+                )
             )
         for op, value in leaf.items():
             if op in ("fact", "is_null"):
@@ -154,7 +168,9 @@ def _check_condition(
     return node, problems
 
 
-def _leaves_with_paths(raw: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], dict[str, Any]]]:
+def _leaves_with_paths(
+    raw: Any, path: tuple[str | int, ...]
+) -> Iterable[tuple[tuple[str | int, ...], dict[str, Any]]]:
     if not isinstance(raw, dict):
         return
     for key in ("all", "any"):
@@ -178,7 +194,12 @@ _PYTHON_TYPES: dict[FactType, tuple[type, ...]] = {
 
 
 def _check_value(
-    path: Path, data: Any, rule: model.Rule, where: tuple[str | int, ...], fact_type: FactType, value: Any
+    path: Path,
+    data: Any,
+    rule: model.Rule,
+    where: tuple[str | int, ...],
+    fact_type: FactType,
+    value: Any,
 ) -> list[Problem]:
     line = line_of(data, where)
     shift = isinstance(value, dict)
@@ -197,9 +218,15 @@ def _check_value(
             return [Problem(path, line, f"undefined parameter '{value}'{suggest(value, choices)}")]
         value = rule.parameters[name].default
         if shift:
-            return [] if isinstance(value, int) else [Problem(path, line, f"'{name}' must be a day count")]
+            return (
+                []
+                if isinstance(value, int)
+                else [Problem(path, line, f"'{name}' must be a day count")]
+            )
     if shift:
-        return [] if isinstance(value, int) else [Problem(path, line, "a day count must be a number")]
+        return (
+            [] if isinstance(value, int) else [Problem(path, line, "a day count must be a number")]
+        )
     if isinstance(value, str) and fact_type is FactType.DATE:
         try:
             dt.date.fromisoformat(value)
@@ -207,7 +234,11 @@ def _check_value(
         except ValueError:
             return [Problem(path, line, f"'{value}' is not a date (YYYY-MM-DD)")]
     expected = _PYTHON_TYPES[fact_type]
-    if isinstance(value, bool) and fact_type is not FactType.BOOL or not isinstance(value, expected):
+    if (
+        isinstance(value, bool)
+        and fact_type is not FactType.BOOL
+        or not isinstance(value, expected)
+    ):
         return [Problem(path, line, f"{value!r} cannot be compared with a {fact_type} fact")]
     return []
 
@@ -234,60 +265,106 @@ def _check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
         try:
             names, pairs = attribute_uses("{{ " + source + " }}" if is_expression else source)
         except TemplateSyntaxError as exc:
-            problems.append(Problem(path, line + (exc.lineno or 1) - 1, f"template syntax: {exc.message}"))
+            problems.append(
+                Problem(path, line + (exc.lineno or 1) - 1, f"template syntax: {exc.message}")
+            )
             continue
         for name in sorted(names - set(TEMPLATE_NAMES)):
             problems.append(
-                Problem(path, line, f"undefined variable '{name}' in {'.'.join(where)}"
-                        f"{suggest(name, TEMPLATE_NAMES)}")  # fmt: skip
+                Problem(
+                    path,
+                    line,
+                    f"undefined variable '{name}' in {'.'.join(where)}"
+                    f"{suggest(name, TEMPLATE_NAMES)}",
+                )
             )
         for base, attribute in sorted(pairs):
             known = allowed_attributes.get(base)
             if known is not None and attribute not in known:
                 problems.append(
-                    Problem(path, line, f"undefined '{base}.{attribute}' in {'.'.join(where)}"
-                            f"{suggest(attribute, known)}")  # fmt: skip
+                    Problem(
+                        path,
+                        line,
+                        f"undefined '{base}.{attribute}' in {'.'.join(where)}"
+                        f"{suggest(attribute, known)}",
+                    )
                 )
-        if rule.period is PeriodKind.NONE and "period" in names and rule.applies_to.subject != "fee_payment":
-            problems.append(Problem(path, line, f"'period' used in {'.'.join(where)}, but the rule has none"))
+        if (
+            rule.period is PeriodKind.NONE
+            and "period" in names
+            and rule.applies_to.subject != "fee_payment"
+        ):
+            problems.append(
+                Problem(path, line, f"'period' used in {'.'.join(where)}, but the rule has none")
+            )
     return problems
 
 
 def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
     problems = []
     if rule.applies_to.union_kinds and rule.applies_to.subject != "union":
-        problems.append(Problem(path, line_of(data, ("applies_to", "union_kinds")),
-                                "union_kinds only applies to subject: union"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                line_of(data, ("applies_to", "union_kinds")),
+                "union_kinds only applies to subject: union",
+            )
+        )
     if rule.applies_to.active == "whole_period" and rule.period is PeriodKind.NONE:
-        problems.append(Problem(path, line_of(data, ("applies_to", "active")),
-                                "active: whole_period needs a rule with a period"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                line_of(data, ("applies_to", "active")),
+                "active: whole_period needs a rule with a period",
+            )
+        )
     due_days = rule.follow_up.due_in_days
     if isinstance(due_days, str) and due_days.removeprefix("$") not in rule.parameters:
-        problems.append(Problem(path, line_of(data, ("follow_up", "due_in_days")),
-                                f"undefined parameter '{due_days}'"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                line_of(data, ("follow_up", "due_in_days")),
+                f"undefined parameter '{due_days}'",
+            )
+        )
     for i, case in enumerate(rule.tests):
         for table, rows in case.registry.items():
             spec = TABLES_BY_NAME.get(table)
             if spec is None:
-                problems.append(Problem(path, line_of(data, ("tests", i, "registry", table)),
-                                        f"unknown table '{table}'{suggest(table, TABLES_BY_NAME)}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path,
+                        line_of(data, ("tests", i, "registry", table)),
+                        f"unknown table '{table}'{suggest(table, TABLES_BY_NAME)}",
+                    )
+                )
                 continue
             for j, row in enumerate(rows):
                 for column in row:
                     if column not in spec.column_names:
-                        problems.append(Problem(
-                            path, line_of(data, ("tests", i, "registry", table, j, column)),
-                            f"unknown column '{column}' of {table}{suggest(column, spec.column_names)}",
-                        ))  # fmt: skip
+                        problems.append(
+                            Problem(
+                                path,
+                                line_of(data, ("tests", i, "registry", table, j, column)),
+                                f"unknown column '{column}' of {table}"
+                                f"{suggest(column, spec.column_names)}",
+                            )
+                        )
         for name in case.params:
             if name not in rule.parameters:
-                problems.append(Problem(path, line_of(data, ("tests", i, "params", name)),
-                                        f"undefined parameter '{name}'"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        path,
+                        line_of(data, ("tests", i, "params", name)),
+                        f"undefined parameter '{name}'",
+                    )
+                )
     return problems
 
 
-def load_rules(paths: Sequence[Path] = (DEFAULT_RULES_DIR,)) -> list[LoadedRule]:
+def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
     """Every rule under ``paths``; raises :class:`RulesInvalid` with all problems of all files."""
+    paths = paths or [default_rules_dir()]
     problems: list[Problem] = []
     loaded: list[LoadedRule] = []
     seen: dict[str, Path] = {}
@@ -312,7 +389,11 @@ def load_rules(paths: Sequence[Path] = (DEFAULT_RULES_DIR,)) -> list[LoadedRule]
         at_risk, found_risk = _check_condition(path, data, rule, "at_risk")
         found += found_risk + _check_templates(path, data, rule) + _check_rule(path, data, rule)
         if rule.id in seen:
-            found.append(Problem(path, line_of(data, ("id",)), f"rule id '{rule.id}' is also in {seen[rule.id]}"))
+            found.append(
+                Problem(
+                    path, line_of(data, ("id",)), f"rule id '{rule.id}' is also in {seen[rule.id]}"
+                )
+            )
         seen.setdefault(rule.id, path)
         problems.extend(found)
         if not found and violation is not None:

@@ -1,0 +1,174 @@
+"""``compliance rules …`` and ``compliance evaluate``: the rule catalogue and ad-hoc checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from compliance import db
+from compliance.console import console, err_console
+from compliance.engine.findings import STATUS_VI, Finding
+from compliance.exceptions import ComplianceError
+from compliance.rules.validate import LoadedRule, RulesInvalid, load_rules
+
+rules_app = typer.Typer(help="The rule catalogue: validate, test, schema.", no_args_is_help=True)
+
+PathsArg = Annotated[
+    list[Path] | None, typer.Argument(help="Rule files or folders (default: rules/).")
+]
+
+
+def _load(paths: list[Path] | None) -> list[LoadedRule]:
+    try:
+        return load_rules(paths or ())
+    except RulesInvalid as exc:
+        for problem in exc.problems:
+            err_console.print(escape(str(problem)), highlight=False, soft_wrap=True)
+        err_console.print(f"[red]{len(exc.problems)} lỗi trong tệp quy tắc.[/red]")
+        raise typer.Exit(code=1) from None
+
+
+@rules_app.command("validate")
+def validate(paths: PathsArg = None) -> None:
+    """Check rule files; every error as FILE:LINE: message, exit 1 if any."""
+    loaded = _load(paths)
+    console.print(f"{len(loaded)} quy tắc hợp lệ.")
+
+
+@rules_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of a rule file."""
+    from compliance.rules.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@rules_app.command("list")
+def list_rules(paths: PathsArg = None) -> None:
+    """The catalogue: id, version, period, severity, source."""
+    table = RichTable(title="Danh mục quy tắc")
+    for heading in ("Mã", "Phiên bản", "Kỳ", "Mức độ", "Nguồn", "Tên"):
+        table.add_column(heading)
+    for loaded in _load(paths):
+        rule = loaded.rule
+        source = f"{rule.source.document} {rule.source.section}"
+        table.add_row(rule.id, rule.version(), rule.period, rule.severity, source, rule.title)
+    console.print(table)
+
+
+@rules_app.command("test")
+def test(
+    paths: PathsArg = None,
+    rule: Annotated[list[str] | None, typer.Option(help="Only these rule ids.")] = None,
+) -> None:
+    """Run each rule's shipped cases on every engine (SQL, durable-rules, Python)."""
+    from compliance.rules.testing import run_all
+
+    loaded = [r for r in _load(paths) if not rule or r.id in rule]
+    results = run_all(loaded)
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        mark = "[green]ĐẠT[/green]" if result.passed else "[red]LỖI[/red]"
+        console.print(f"{mark} {result.rule}: {escape(result.case)}", highlight=False)
+        for line in result.problems():
+            console.print(f"    {escape(line)}", highlight=False)
+    console.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed or not results:
+        raise typer.Exit(code=1)
+
+
+class FindingFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Engine(StrEnum):
+    auto = "auto"
+    sql = "sql"
+    durable = "durable"
+    python = "python"
+
+
+def evaluate_command(
+    as_of: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The day judged.")],
+    rule: Annotated[list[str] | None, typer.Option(help="Rule id; repeat.")] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(help="Tax code, union code or complaint id; repeat.")
+    ] = None,
+    province: Annotated[str | None, typer.Option(help="Province code.")] = None,
+    output: Annotated[FindingFormat, typer.Option("--format")] = FindingFormat.table,
+    explain: Annotated[bool, typer.Option(help="Add the facts, thresholds and source.")] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="auto: durable-rules for a few units, SQL otherwise (same findings)."),
+    ] = Engine.auto,
+    history: Annotated[int, typer.Option(min=1, help="Periods judged, newest first.")] = 1,
+    rules_path: Annotated[list[Path] | None, typer.Option("--rules", help="Rule files.")] = None,
+) -> None:
+    """Evaluate on demand and print the findings; changes nothing in the database."""
+    from compliance.engine.evaluate import Scope, evaluate
+
+    loaded = _load(rules_path)
+    known = {r.id for r in loaded}
+    for rule_id in rule or ():
+        if rule_id not in known:
+            from compliance.rules.validate import suggest
+
+            err_console.print(f"[red]Không có quy tắc '{rule_id}'{suggest(rule_id, known)}[/red]")
+            raise typer.Exit(code=2)
+    method = engine.value
+    if engine is Engine.auto:
+        method = "durable" if unit and len(unit) <= 100 else "sql"
+    database = db.make_engine()
+    try:
+        db.require_schema(database)
+        with database.connect() as conn:
+            findings = evaluate(
+                conn,
+                loaded,
+                as_of.date(),
+                Scope.of(rule or (), unit or (), province),
+                method=method,  # type: ignore[arg-type]
+                history=history,
+            )
+            conn.rollback()  # nothing to keep: evaluation only reads
+    except ComplianceError as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=1) from None
+    _print_findings(findings, output, explain)
+
+
+def _print_findings(findings: list[Finding], output: FindingFormat, explain: bool) -> None:
+    if output is FindingFormat.jsonl:
+        for finding in findings:
+            typer.echo(json.dumps(finding.as_dict(explain), ensure_ascii=False))
+        return
+    if output is FindingFormat.json:
+        typer.echo(json.dumps([f.as_dict(explain) for f in findings], ensure_ascii=False, indent=2))
+        return
+    table = RichTable(title=f"{len(findings):,} phát hiện", show_lines=explain)
+    for heading in ("Quy tắc", "Đơn vị", "Tên", "Kỳ", "Trạng thái", "Hạn"):
+        table.add_column(heading)
+    if explain:
+        table.add_column("Giải thích")
+    for f in findings:
+        cells = [
+            f.rule,
+            f.unit,
+            f.unit_name or "",
+            f.period or "",
+            STATUS_VI[f.status],
+            f.due.strftime("%d/%m/%Y") if f.due else "",
+        ]
+        if explain:
+            cells.append(f.explanation)
+        table.add_row(*(escape(c) for c in cells))
+    console.print(table)

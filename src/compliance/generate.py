@@ -1,0 +1,761 @@
+"""Seeded demo registries in the exchange format (../shared/registry-format.md).
+
+Realistic enough that a reviewer recognises the country (the 34 provinces and 3,321 wards of
+2025, heavy-tailed enterprise sizes, district federations abolished on 1/7/2025), large enough
+to benchmark the product at national scale, and byte-for-byte reproducible from a seed: one
+``random.Random`` is drawn in a fixed order. Each of the eight per-unit rules of the format
+meets both compliant and violating units "as of" ``until``, some sitting on period boundaries.
+
+Dates are day ordinals inside the generator, because int arithmetic is what keeps a million
+enterprises within a minute; ``cell[ordinal]`` is the finished cell, and ordinal 0 is empty.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import itertools
+import math
+import random
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from vietnam_provinces import Province, Ward
+
+from compliance import generate_names as names
+from compliance.generate_names import PROVINCE_WEIGHTS
+from compliance.registry.contract import TABLES_BY_NAME, Table
+
+__all__ = [
+    "GENERATED_TABLES",
+    "GenerateOptions",
+    "GenerateResult",
+    "generate_registry",
+    "province_codes",
+]
+
+REFORM = date(2025, 7, 1)  # district level abolished: regional unions founded this day
+DISTRICT_DISSOLVED_ON = date(2025, 6, 30)
+FIRST_REGISTRATION = date(1995, 1, 1)
+PROGRESS_EVERY = 10_000
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+# The registry-format tables plus the hierarchy history; other extension tables stay unwritten.
+GENERATED_TABLES = (
+    "enterprises",
+    "unions",
+    "union_hierarchy",
+    "inspections",
+    "reviews",
+    "ratings",
+    "agreements",
+    "conferences",
+    "fee_payments",
+    "complaints",
+)
+_NEVER = 10**7  # an ordinal after any date generated: "not dissolved"
+_NAME_BITS = (1 << 27) - 1
+
+_BOOLEANS: dict[str, tuple[Any, Any]] = {
+    "en": ("false", "true"),
+    "vi": ("không", "có"),
+    "xlsx": (False, True),  # typed cells, read back as booleans whatever the language
+}
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """What to generate; the defaults give a reproducible national sample."""
+
+    provinces: tuple[str, ...] = ()  # two-digit 2025 codes ("80" = Tây Ninh); empty = all 34
+    enterprises: int = 50_000  # across the chosen provinces, split by economic weight
+    seed: int = 1
+    until: date = date(2026, 10, 1)  # history ends the day before: evaluate "as of" this day
+    years: int = 3  # of event history before `until`
+    fmt: Literal["csv", "xlsx"] = "csv"
+    headers: Literal["en", "vi"] = "en"  # "vi": each column's Vietnamese label
+    dates: Literal["iso", "vn"] = "iso"  # "vn": DD/MM/YYYY
+    fee_months: int = 3  # months of fee_payments per unionised enterprise (within `years`)
+
+
+@dataclass
+class GenerateResult:
+    folder: Path
+    rows: dict[str, int]  # table name -> rows written
+
+
+def province_codes() -> tuple[str, ...]:
+    """The 34 two-digit province codes of 2025, in code order."""
+    return tuple(sorted(PROVINCE_WEIGHTS))
+
+
+def generate_registry(
+    folder: Path, options: GenerateOptions, progress: Progress | None = None
+) -> GenerateResult:
+    """Write one file per contract table into ``folder`` (created if missing).
+
+    ``progress(table, rows_done)`` is called every ~10,000 rows of a table and once at its end.
+    Raises ``ValueError`` for an unknown province code or impossible sizes.
+    """
+    if options.enterprises < 0 or options.years < 1 or options.fee_months < 0:
+        raise ValueError("enterprises and fee_months must be ≥ 0 and years ≥ 1")
+    chosen = sorted({f"{int(c):02d}" if c.isdigit() else c for c in options.provinces})
+    if unknown := [c for c in chosen if c not in PROVINCE_WEIGHTS]:
+        valid = ", ".join(province_codes())
+        raise ValueError(f"unknown province code(s) {', '.join(unknown)}; valid: {valid}")
+    folder.mkdir(parents=True, exist_ok=True)
+    sinks = {t: _Sink(folder, TABLES_BY_NAME[t], options, progress) for t in GENERATED_TABLES}
+    try:
+        _Generator(options, sinks).run(chosen or list(province_codes()))
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    return GenerateResult(folder, {name: sink.rows for name, sink in sinks.items()})
+
+
+class _Sink:
+    """One table's file. Cells arrive finished (dates and booleans mapped); None is empty."""
+
+    def __init__(
+        self, folder: Path, table: Table, options: GenerateOptions, progress: Progress | None
+    ) -> None:
+        self.table, self.rows, self.progress = table.name, 0, progress
+        self.path = folder / f"{table.name}.{options.fmt}"
+        self.stamp = datetime.combine(options.until, datetime.min.time())
+        self.vn_dates = options.dates == "vn"
+        header = [c.label_vi if options.headers == "vi" else c.name for c in table.columns]
+        if options.fmt == "csv":
+            self.file = self.path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
+            self.append: Callable[[list[Any]], object] = csv.writer(
+                self.file, lineterminator="\n"
+            ).writerow
+        else:
+            self.book = Workbook(write_only=True)
+            self.sheet = self.book.create_sheet(table.name)
+            self.append = self._append_xlsx
+        self.append(header)
+
+    def _append_xlsx(self, row: list[Any]) -> None:
+        if self.rows >= XLSX_MAX_ROWS:
+            raise ValueError(f"{self.table}: an XLSX sheet holds {XLSX_MAX_ROWS:,} rows; use csv")
+        if self.vn_dates:  # still a real date cell, shown the Vietnamese way
+            row = [self._vn_cell(v) if type(v) is date else v for v in row]
+        self.sheet.append(row)
+
+    def _vn_cell(self, value: date) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+
+    def write(self, row: list[Any]) -> None:
+        self.append(row)
+        self.rows += 1
+        if self.progress and self.rows % PROGRESS_EVERY == 0:
+            self.progress(self.table, self.rows)
+
+    def close(self) -> None:
+        if self.path.suffix == ".csv":
+            self.file.close()
+        else:
+            self.book.properties.created = self.stamp
+            self.book.save(self.path)
+            _pin_zip(self.path, self.stamp)
+        if self.progress:
+            self.progress(self.table, self.rows)
+
+
+def _pin_zip(path: Path, stamp: datetime) -> None:
+    """Make an XLSX reproducible: openpyxl stamps the save time into the zip and core.xml."""
+    with zipfile.ZipFile(path) as old:
+        entries = [(info.filename, old.read(info)) for info in old.infolist()]
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
+            info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(info, data)
+
+
+@dataclass
+class _Unit:
+    """A union above grassroots level, or a guild: few enough to keep per province."""
+
+    code: str
+    name: str
+    kind: str
+    superior: str | None
+    founded: int  # ordinal; 0 = long ago (written empty)
+    dissolved: int = 0
+    members: int = 0
+    female: int = 0
+    since: int = 0  # superior_since, for a guild moved on REFORM
+
+
+@dataclass
+class _Province:
+    """One province's hierarchy and wards while its enterprises stream out."""
+
+    code: str
+    name: str  # "Tây Ninh", "Hà Nội": state firms carry it
+    federation: _Unit
+    sectors: dict[str, _Unit]
+    zone: _Unit | None  # the industrial-zone union
+    units: list[_Unit]  # every union above grassroots, in code order
+    wards: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, bare name
+    ward_weights: list[float] = field(default_factory=list)  # cumulative: phường draw more
+    ward_district: list[_Unit | None] = field(default_factory=list)  # None once abolished
+    ward_region: list[_Unit | None] = field(default_factory=list)  # None before REFORM
+    guilds: list[_Unit] = field(default_factory=list)
+    grassroots: list[list[Any]] = field(default_factory=list)  # rows, written after superiors
+    public_share: float = 0.0  # of its enterprises that are public units
+    tax_serial: int = 0
+
+
+def _count(units: list[_Unit] | tuple[_Unit, ...], members: int, female: int) -> None:
+    """Superiors report the members of the unions under them."""
+    for unit in units:
+        unit.members += members
+        unit.female += female
+
+
+def _add_years(ordinal: int, years: int) -> int:
+    day = date.fromordinal(ordinal)
+    try:
+        return day.replace(year=day.year + years).toordinal()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28).toordinal()
+
+
+def _periods(start: date, until: date, months: int) -> list[tuple[int, int]]:
+    """(first, last) day of each period of ``months`` months overlapping [start, until)."""
+    out: list[tuple[int, int]] = []
+    y, m = start.year, (start.month - 1) // months * months + 1
+    while date(y, m, 1) < until:
+        ny, nm = (y, m + months) if m + months <= 12 else (y + 1, m + months - 12)
+        out.append((date(y, m, 1).toordinal(), date(ny, nm, 1).toordinal() - 1))
+        y, m = ny, nm
+    return out
+
+
+class _Generator:
+    def __init__(self, options: GenerateOptions, sinks: dict[str, _Sink]) -> None:
+        self.o = options
+        self.rng = random.Random(options.seed)
+        self.r = self.rng.random
+        self.w = {name: sink.write for name, sink in sinks.items()}
+        until = options.until
+        start = date.fromordinal(_add_years(until.toordinal(), -options.years))
+        self.until, self.start = until.toordinal(), start.toordinal()
+        self.regions_exist, self.districts_exist = REFORM < until, REFORM >= start
+        self.reform = REFORM.toordinal() if self.regions_exist and self.districts_exist else 0
+        self.quarters = _periods(start, until, 3)
+        self.years = _periods(start, until, 12)
+        self.rating_years = [(date.fromordinal(e).year, e) for _, e in self.years if e < self.until]
+        months = [last for _, last in _periods(start, until, 1) if last < self.until]
+        kept = months[len(months) - options.fee_months :] if options.fee_months else []
+        self.months = [(f"{date.fromordinal(last):%Y-%m}", last) for last in kept]
+        quarter = ([q for q in self.quarters if q[1] < self.until] or self.quarters)[-1]
+        year = ([y for y in self.years if y[1] < self.until] or self.years)[-1]
+        # Edges of the periods judged "as of" until, where off-by-one mistakes hide.
+        self.edges_start = [quarter[0], quarter[0] + 1, year[0], year[0] + 1, self.until - 1]
+        self.edges_end = [quarter[1], year[1], year[1] + 1]
+        self.cell = self._date_cells()
+        self.yes_no = _BOOLEANS["xlsx" if options.fmt == "xlsx" else options.headers]
+        self.ids = {prefix: itertools.count(1) for prefix in ("KT", "LV", "TU", "HN", "DT")}
+        self.names_taken = bytearray((_NAME_BITS + 1) >> 3)
+
+    def _date_cells(self) -> list[Any]:
+        """Ordinal → finished cell, so a date costs one list lookup; index 0 gives None."""
+        first, last = date(1900, 1, 1).toordinal(), self.until + 4 * 366
+        days: list[Any] = [date.fromordinal(o) for o in range(first, last + 1)]
+        if self.o.fmt == "csv":
+            days = [f"{d:%d/%m/%Y}" if self.o.dates == "vn" else d.isoformat() for d in days]
+        return [None] * first + days
+
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}{next(self.ids[prefix]):07d}"
+
+    def _between(self, lo: int, hi: int) -> int:
+        return lo + int(self.r() * (hi - lo + 1)) if hi > lo else lo
+
+    def run(self, codes: list[str]) -> None:
+        total = sum(PROVINCE_WEIGHTS[c] for c in codes)
+        quotas = [self.o.enterprises * PROVINCE_WEIGHTS[c] / total for c in codes]
+        counts = [int(q) for q in quotas]
+        by_remainder = sorted(range(len(codes)), key=lambda i: (counts[i] - quotas[i], codes[i]))
+        for i in by_remainder[: self.o.enterprises - sum(counts)]:
+            counts[i] += 1
+        wards: dict[str, list[Ward]] = {c: [] for c in codes}
+        every_ward = sorted(Ward.iter_all(), key=lambda w: int(w.code))
+        for ward in every_ward:
+            wards.get(f"{int(ward.province_code):02d}", []).append(ward)
+        self.ward_count = len(every_ward)
+        provinces = {f"{int(p.code):02d}": p for p in Province.iter_all()}
+        for code, count in zip(codes, counts, strict=True):
+            self._province(self._structure(provinces[code], wards[code]), count)
+
+    # --- hierarchy -------------------------------------------------------------------------
+
+    def _structure(self, province: Province, wards: list[Ward]) -> _Province:
+        """Federation, sector and zone unions, former districts and the regions replacing them.
+
+        New ward codes keep the old commune codes, which run district by district, so a run of
+        consecutive wards stands for a former district, named after one of its wards.
+        """
+        code, r = f"{int(province.code):02d}", self.r
+        city = "THANH_PHO" in str(province.division_type)
+        short = province.name.removeprefix("Thành phố ")
+        place = f"{'thành phố' if city else 'tỉnh'} {short}"
+        seq = itertools.count(1)
+
+        def founded(first_year: int) -> int:  # long before any history; now and then unknown
+            lo = date(first_year, 1, 1).toordinal()
+            return self._between(lo, FIRST_REGISTRATION.toordinal() - 1) if r() > 0.1 else 0
+
+        fed = _Unit(
+            f"LDLD-{code}",
+            f"Liên đoàn Lao động {place}",
+            "provincial_federation",
+            None,
+            founded(1946),
+        )
+
+        units = [fed]
+
+        def direct(name: str, born: int, dissolved: int = 0) -> _Unit:
+            units.append(
+                _Unit(
+                    f"CDCT-{code}-{next(seq):03d}",
+                    name,
+                    "direct_superior_union",
+                    fed.code,
+                    born,
+                    dissolved,
+                )
+            )
+            return units[-1]
+
+        sectors = {k: direct(f"{n} {place}", founded(1976)) for k, n in names.SECTOR_UNIONS}
+        zone = None
+        if PROVINCE_WEIGHTS[code] >= names.INDUSTRIAL_ZONE_MIN_WEIGHT:
+            zone = direct(f"Công đoàn các Khu công nghiệp {place}", founded(1990))
+        p = _Province(code, short, fed, sectors, zone, units)
+        rows = []
+        for ward in wards:
+            full = " ".join(unicodedata.normalize("NFC", ward.name).split())
+            base = full.split(" ", 2 if full.startswith("Đặc khu") else 1)[-1]
+            rows.append((f"{int(ward.code):05d}", full, base, full.startswith("Phường")))
+        p.wards = [w[:3] for w in rows]
+        firms = PROVINCE_WEIGHTS[code] / sum(PROVINCE_WEIGHTS.values())
+        p.public_share = min(0.4, names.PUBLIC_UNIT[1] * len(rows) / self.ward_count / firms)
+        p.ward_weights = list(itertools.accumulate(5.0 if w[3] else 1.0 for w in rows))
+        chunks: list[list[tuple[str, str, str, bool]]] = []
+        while (done := sum(map(len, chunks))) < len(rows):
+            chunks.append(rows[done : done + 3 + int(r() * 4)])
+        capital = max(range(len(chunks)), key=lambda j: sum(w[3] for w in chunks[j]))
+        region, next_region = None, 0
+        for j, chunk in enumerate(chunks):
+            label = next((w[2] for w in chunk if w[3]), chunk[len(chunk) // 2][2])
+            if j == next_region:  # a region merges 2–4 former districts
+                next_region += 2 + int(r() * 3)
+                if self.regions_exist:
+                    region = direct(f"Công đoàn khu vực {label}", REFORM.toordinal())
+            urban = sum(w[3] for w in chunk) * 2 >= len(chunk)
+            tier = (
+                "quận"
+                if city and urban
+                else "thành phố"
+                if j == capital and not city
+                else "thị xã"
+                if urban
+                else "huyện"
+            )
+            gone = DISTRICT_DISSOLVED_ON.toordinal() if self.regions_exist else 0
+            name = f"Liên đoàn Lao động {tier} {label}"
+            district = direct(name, founded(1976), gone) if self.districts_exist else None
+            p.ward_district += [district] * len(chunk)
+            p.ward_region += [region] * len(chunk)
+        guild_seq = itertools.count(1)
+        for _ in range(max(2, len(rows) // 25)):
+            at = int(r() * len(rows))
+            born = self._between(FIRST_REGISTRATION.toordinal(), self.until - 30)
+            sup, old, since = self._territorial(p, at, born, 0)
+            members = 15 + int(r() * 250)
+            name = names.guild_name(r, rows[at][2])
+            guild = _Unit(
+                f"ND-{code}-{next(guild_seq):03d}",
+                name,
+                "guild",
+                sup.code,
+                born,
+                0,
+                members,
+                int(members * r()),
+                since,
+            )
+            p.guilds.append(guild)
+            self._history(guild.code, born, old, sup)
+            _count((sup, fed), guild.members, guild.female)
+        return p
+
+    def _territorial(
+        self, p: _Province, ward: int, born: int, end: int
+    ) -> tuple[_Unit, _Unit | None, int]:
+        """Current territorial superior, the former one if it changed on REFORM, and since when."""
+        district, region = p.ward_district[ward], p.ward_region[ward]
+        if region is None or district is None:
+            only = region or district
+            assert only is not None  # districts exist before REFORM, regions after
+            return only, None, 0
+        if born >= region.founded:
+            return region, None, 0
+        if end and end <= self.reform:  # dissolved before the change: stays with its district
+            return district, None, 0
+        return region, district, self.reform
+
+    def _history(self, code: str, born: int, old: _Unit | None, new: _Unit) -> None:
+        """Both rows of a superior change: [born, REFORM) under the old, [REFORM, ∞) the new."""
+        if old is not None:
+            c = self.cell
+            self.w["union_hierarchy"]([code, old.code, c[born], c[self.reform]])
+            self.w["union_hierarchy"]([code, new.code, c[self.reform], None])
+
+    # --- enterprises and their grassroots unions -------------------------------------------
+
+    def _province(self, p: _Province, count: int) -> None:
+        """Stream the enterprises; buffer only the unions, so superiors are written first."""
+        for _ in range(count):
+            self._enterprise(p)
+        unions, cell = self.w["unions"], self.cell
+        for unit in [*p.units, *p.guilds]:
+            committee = self.yes_no[unit.female >= 10] if unit.kind == "guild" else None
+            founded, dissolved = cell[unit.founded], cell[unit.dissolved]
+            unions(
+                [
+                    unit.code,
+                    unit.name,
+                    unit.kind,
+                    unit.superior,
+                    None,
+                    p.code,
+                    founded,
+                    dissolved,
+                    unit.members,
+                    unit.female,
+                    committee,
+                    cell[unit.since],
+                ]
+            )
+        for row in p.grassroots:
+            unions(row)
+        for unit in p.units:
+            self._superior_events(unit, p.federation)
+
+    def _enterprise(self, p: _Province) -> None:
+        r = self.r
+        if r() < p.public_share:
+            sector, _, mu, sigma = names.PUBLIC_UNIT
+        else:
+            x = r()
+            for sector, share, mu, sigma in names.SECTORS:  # noqa: B007 - the loop picks them
+                x -= share
+                if x < 0:
+                    break
+        ward = bisect.bisect_right(p.ward_weights, r() * p.ward_weights[-1])
+        ward_code, ward_full, ward_name = p.wards[ward]
+        kind = "education" if (x := r()) < 0.6 else "health" if x < 0.8 else "civil"
+        name = None
+        if sector == "public_unit":
+            name = self._unique(
+                lambda: names.public_unit_name(r, kind, ward_full, ward_name), 6, ward_code
+            )
+            if name and kind == "health":
+                mu = 2.3 if name.startswith("Trạm") else 4.8
+        elif sector == "fdi":
+            name = self._unique(lambda: names.fdi_name(r))
+        elif sector == "state":
+            name = self._unique(lambda: names.state_name(r, p.name, ward_name), 6)
+        if name is None:  # the ward has its schools and state firms already: a private firm
+            sector, _, mu, sigma = names.SECTORS[0]
+        while name is None:
+            name = self._unique(lambda: names.company_name(r, ward_name))
+        workers = min(int(math.exp(mu + sigma * self.rng.gauss()) + 0.5), 60_000)
+        x = r()
+        if x < 0.002:  # exactly at the union.establishment threshold, from either side
+            workers = 24 if x < 0.001 else 25
+        female = None
+        if r() > 0.02:
+            share = 0.4 + 0.5 * r() if sector == "fdi" else 0.15 + 0.7 * r()
+            female = int(workers * share + 0.5)
+        x = r()
+        status = "active" if x < 0.88 else "suspended" if x < 0.95 else "dissolved"
+        registered = 0 if r() < 0.02 else self._registered()
+        tax = self._tax_code(p)
+        self.w["enterprises"](
+            [tax, name, sector, p.code, ward_code, workers, female, status, self.cell[registered]]
+        )
+        if workers >= 5 and r() < names.union_chance(sector, workers):
+            self._grassroots(p, tax, name, sector, kind, workers, female, status, registered, ward)
+
+    def _unique(self, build: Callable[[], str], tries: int = 64, scope: str = "") -> str | None:
+        """A name no enterprise (in ``scope``) has yet, or None.
+
+        Firm names are unique nationwide, as the business registry requires; a public unit's
+        only within its ward (every province has its "Trường Tiểu học Nguyễn Du"). A bitmap of
+        CRC-32 bits stands in for a set of a million names (16 MB, not ~200 MB): a false "taken"
+        only costs another draw, so names stay unique and the output reproducible. Firm names
+        never run out; a ward's schools and clinics do.
+        """
+        for _ in range(tries):
+            name = build()
+            bit = zlib.crc32(f"{scope}{name}".encode()) & _NAME_BITS
+            if not self.names_taken[bit >> 3] & (1 << (bit & 7)):
+                self.names_taken[bit >> 3] |= 1 << (bit & 7)
+                return name
+        return None
+
+    def _registered(self) -> int:
+        """Registrations grow over time (density rises linearly); a few sit on period edges."""
+        if self.r() < 0.01:
+            return self.edges_start[int(self.r() * len(self.edges_start))]
+        first = FIRST_REGISTRATION.toordinal()
+        return first + int((self.until - 1 - first) * math.sqrt(self.r()))
+
+    def _tax_code(self, p: _Province) -> str:
+        """Province prefix, a scrambled serial (a bijection on 7 digits) and the check digit."""
+        while True:
+            p.tax_serial += 1
+            digits = f"{p.code}{(p.tax_serial * 3_645_917 + 1_234_567) % 10_000_000:07d}"
+            weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+            total = sum(int(d) * k for d, k in zip(digits, weights, strict=True))
+            if total % 11:  # a check value of 10 is never issued
+                return f"{digits}{10 - total % 11}"
+
+    def _grassroots(
+        self,
+        p: _Province,
+        tax: str,
+        name: str,
+        sector: str,
+        kind: str,
+        workers: int,
+        female: int | None,
+        status: str,
+        registered: int,
+        ward: int,
+    ) -> None:
+        r = self.r
+        code = f"CDCS-{p.code}-{len(p.grassroots) + 1:06d}"
+        base = registered or FIRST_REGISTRATION.toordinal()
+        born = base + 30 + int(-365 * math.log(1.0 - r()))
+        if born >= self.until:  # not organised yet
+            return
+        if r() < 0.03:  # founded on the first (or second) day of a judged period
+            edge = self.edges_start[int(r() * len(self.edges_start))]
+            born = edge if edge >= base else born
+        end = 0
+        if status == "dissolved" or r() < 0.03:
+            first = max(born + 30, self.start - 730)
+            end = self._between(first, self.until - 1) if first < self.until else 0
+            edge = self.edges_end[int(r() * len(self.edges_end))]
+            if end and r() < 0.2 and born < edge < self.until:
+                end = edge
+        old: _Unit | None = None
+        since = 0
+        if sector == "public_unit":
+            sup = p.sectors[kind]
+        elif sector == "state" and r() < 0.6:
+            sup = p.sectors[names.STATE_SECTOR_UNIONS[int(r() * 3)]]
+        elif p.zone and (sector == "fdi" and r() < 0.75 or workers >= 50 and r() < 0.3):
+            sup = p.zone
+        else:
+            sup, old, since = self._territorial(p, ward, born, end)
+        members = max(min(workers, 5), int(workers * (0.55 + 0.45 * r())))
+        if r() < 0.003:  # phantom members: more members than insured workers
+            members = workers + 1 + int(r() * 5)
+        share = female / workers if female is not None and workers else 0.5
+        female_members = min(members, int(members * share * (0.9 + 0.2 * r()) + 0.5))
+        x = r()
+        committee = (
+            None if x < 0.05 else self.yes_no[r() < (0.85 if female_members >= 10 else 0.15)]
+        )
+        c = self.cell
+        p.grassroots.append(
+            [
+                code,
+                f"Công đoàn cơ sở {name}",
+                "grassroots_union",
+                sup.code,
+                tax,
+                p.code,
+                c[born],
+                c[end],
+                members,
+                female_members,
+                committee,
+                c[since],
+            ]
+        )
+        self._history(code, born, old, sup)
+        # Members count where the union is now; a former district keeps its last count.
+        _count(
+            ([] if end else [sup, p.federation]) + ([old] if old else []), members, female_members
+        )
+        self._union_events(code, tax, born, end or _NEVER, workers, sector, status, old, sup)
+
+    # --- events -----------------------------------------------------------------------------
+
+    def _union_events(
+        self,
+        code: str,
+        tax: str,
+        born: int,
+        end: int,
+        workers: int,
+        sector: str,
+        status: str,
+        old: _Unit | None,
+        sup: _Unit,
+    ) -> None:
+        """Reviews, ratings, inspections, conferences, agreements, fees and complaints.
+
+        One "care" level per union drives its acts, so a weak union misses several obligations
+        at once, as in practice, and a few (care 0) are never reviewed at all.
+        """
+        r, c, w = self.r, self.cell, self.w
+        lo_all, hi_all = max(born, self.start), min(end, self.until) - 1
+        if lo_all > hi_all:
+            return
+        x = r()
+        care = 0.97 if x < 0.68 else 0.8 if x < 0.88 else 0.4 if x < 0.97 else 0.0
+        for first, last in self.quarters:
+            lo, hi = max(first, lo_all), min(last, hi_all)
+            if lo <= hi and r() < care:
+                w["reviews"]([self._id("LV"), code, c[self._between(lo, hi)]])
+        for year, last in self.rating_years:
+            if born <= last < end and r() < care + 0.08:
+                w["ratings"]([code, year, names.weighted(r, names.GRADES)])
+        for first, last in self.years:
+            lo, hi = max(first, lo_all), min(last, hi_all)
+            if lo > hi:
+                continue
+            x = r()
+            if x < 0.15:  # the superior of the day inspects ~10% (finance), ~5% (charter)
+                day = self._between(lo, hi)
+                inspector = old if old is not None and day < self.reform else sup
+                day = min(day, (inspector.dissolved or _NEVER) - 1)  # a district's last day
+                kind = "finance" if x < 0.1 else "charter"
+                w["inspections"]([self._id("KT"), kind, inspector.code, code, c[day]])
+            if r() < care * 0.92:  # held early in the year
+                day = lo + int(r() ** 2 * (hi - lo + 1))
+                w["conferences"]([self._id("HN"), tax, "workers_conference", c[day]])
+            if r() < 0.55:
+                w["conferences"]([self._id("HN"), tax, "dialogue", c[self._between(lo, hi)]])
+            if r() < 0.012:
+                self._complaint(code, lo, hi)
+        if r() < 0.86:
+            self._agreements(tax, born, end)
+        if status != "dissolved" and workers:
+            self._fees(tax, born, end, workers, sector)
+
+    def _agreements(self, tax: str, born: int, end: int) -> None:
+        """A chain of 1–3 year agreements, mostly renewed on time, some lapsing or abandoned."""
+        r, c = self.r, self.cell
+        signed = born + 15 + int(r() * 240)
+        if signed < self.start - 1100:  # skip decades of chain nobody will read
+            signed = self.start - int(r() * 1100)
+        while signed < self.until and signed < end:
+            expires = _add_years(signed, 1 + int(r() * 3)) - 1
+            if expires >= self.start:
+                self.w["agreements"]([self._id("TU"), tax, c[signed], c[expires]])
+            x = r()
+            if x < 0.85:
+                signed = expires + 1 - int(r() * 20)
+            elif x < 0.95:
+                signed = expires + 30 + int(r() * 240)
+            else:
+                break
+
+    def _fees(self, tax: str, born: int, end: int, workers: int, sector: str) -> None:
+        """2% of payroll, due at month end; most pay in full, some in part, some not at all."""
+        r, c = self.r, self.cell
+        payroll = workers * names.WAGES[sector] * (0.7 + 0.6 * r())
+        x = r()
+        habit = 0 if x < 0.84 else 1 if x < 0.92 else 2
+        for period, due in self.months:
+            if not born <= due < end:
+                continue
+            amount = int(payroll * (0.97 + 0.06 * r()) * 0.02 / 1000 + 0.5) * 1000
+            paid = amount
+            if habit == 1 and r() < 0.4:
+                paid = int(amount * (0.3 + 0.6 * r()) / 1000) * 1000
+            elif habit == 2 and r() < 0.55:
+                paid = 0
+            self.w["fee_payments"]([tax, period, c[due], amount, paid])
+
+    def _complaint(self, code: str, lo: int, hi: int) -> None:
+        """Received, accepted days later; resolved in time, on the last day, late or never."""
+        r = self.r
+        received = self._between(lo, hi)
+        accepted = received + 1 + int(r() * 10) if r() < 0.9 else 0
+        accepted = accepted if accepted < self.until else 0
+        complex_ = r() < 0.25
+        limit = 45 if complex_ else 30
+        x = r()
+        if accepted:
+            resolved = (
+                accepted + 3 + int(r() * (limit - 3))
+                if x < 0.62
+                else accepted + limit
+                if x < 0.66
+                else accepted + limit + 1 + int(r() * 60)
+                if x < 0.84
+                else 0
+            )
+        else:  # not accepted: answered or forwarded elsewhere, or left
+            resolved = received + 3 + int(r() * 20) if x < 0.7 else 0
+        resolved = resolved if resolved < self.until else 0
+        c = self.cell
+        self.w["complaints"](
+            [self._id("DT"), code, c[received], c[accepted], self.yes_no[complex_], c[resolved]]
+        )
+
+    def _superior_events(self, unit: _Unit, federation: _Unit) -> None:
+        """Same-level finance inspections, the federation's inspections, ratings, complaints."""
+        r, c, w = self.r, self.cell, self.w
+        end = unit.dissolved or _NEVER
+        lo_all, hi_all = max(unit.founded, self.start), min(end, self.until) - 1
+        x = r()
+        care = 0.95 if x < 0.7 else 0.6 if x < 0.9 else 0.2
+        for first, last in self.years:
+            lo, hi = max(first, lo_all), min(last, hi_all)
+            if lo > hi:
+                continue
+            done = r() < (care if last < self.until else 0.3)
+            if done:  # a closed year's is done late, before the yearly settlement
+                day = (
+                    max(lo, hi - int(r() ** 2 * 75)) if last < self.until else self._between(lo, hi)
+                )
+                w["inspections"]([self._id("KT"), "finance", unit.code, unit.code, c[day]])
+            for kind in ("finance", "charter") if unit is not federation else ():
+                if r() < 0.3:
+                    day = self._between(lo, hi)
+                    w["inspections"]([self._id("KT"), kind, federation.code, unit.code, c[day]])
+            for _ in range(2 if unit is federation else 1):
+                if r() < (0.5 if unit is federation else 0.1):
+                    self._complaint(unit.code, lo, hi)
+        for year, last in self.rating_years:
+            if unit.founded <= last < end and r() < 0.93:
+                w["ratings"]([unit.code, year, names.weighted(r, names.GRADES)])
