@@ -152,13 +152,16 @@ def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
             if plan.at_risk is not None
             else None
         )
-        whens = [(violation, literal("violation"))]
-        if at_risk is not None:
-            whens.append((at_risk, literal("at_risk")))
-        columns.append(case(*whens, else_=None).label("_status"))
-        where.append(or_(violation, at_risk) if at_risk is not None else violation)
+        if at_risk is None:
+            # the WHERE already proves it: re-judging in a CASE would re-run every subquery
+            columns.append(literal("violation").label("_status"))
+            where.append(violation)
+        else:
+            status = case((violation, literal("violation")), (at_risk, literal("at_risk")))
+            columns.append(status.label("_status"))
+            where.append(or_(violation, at_risk))
     statement = select(*columns, *expressions.values()).select_from(subject.from_clause(refs))
-    return statement.where(and_(true(), *where)).order_by(subject.code(refs))
+    return statement.where(and_(true(), *where))  # sorted in Python: no index-order scan
 
 
 def _finding(plan: Plan, row: Any, status: str) -> Finding:
@@ -169,7 +172,7 @@ def _finding(plan: Plan, row: Any, status: str) -> Finding:
         unit=mapping["_unit"],
         period=mapping["_period"],
         status=status,
-        rule_version=rule.version(),
+        rule_version=plan.loaded.version,
         unit_name=mapping["_unit_name"],
         province_code=mapping["_province_code"],
         as_of=plan.context.as_of,

@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,11 @@ class LoadedRule:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @cached_property
+    def version(self) -> str:
+        """The rule's content hash, computed once: every finding carries it."""
+        return self.rule.version()
 
 
 class RulesInvalid(ComplianceError):
