@@ -1,7 +1,8 @@
 """The demo-registry generator: contract shape, integrity, realism, reproducibility.
 
-The eight per-unit rules are re-derived here in plain Python from the CSV rows, following
-../shared/registry-format.md, so the check does not depend on the product's engine.
+The eight per-unit rules of ../shared/registry-format.md and the two extension rules
+(``party.introduction``, ``training.new_chair``, see rules/) are re-derived here in plain Python
+from the CSV rows, so the check does not depend on the product's engine.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from compliance.generate import (
     generate_registry,
     province_codes,
 )
+from compliance.registry.contract import TABLES as CONTRACT_TABLES
 from compliance.registry.contract import TABLES_BY_NAME
 
 Rows = list[dict[str, str]]
@@ -71,6 +73,12 @@ def test_same_options_give_identical_bytes_and_another_seed_differs(folder: Path
     generate_registry(other, GenerateOptions(enterprises=2_000, seed=2))
     assert _files(again) == _files(folder)
     assert _files(other)["enterprises.csv"] != _files(folder)["enterprises.csv"]
+
+
+def test_every_contract_table_is_generated():
+    assert GENERATED_TABLES == tuple(t.name for t in CONTRACT_TABLES)
+    assert len(GENERATED_TABLES) == 12
+    assert {"party_introductions", "chair_elections"} <= set(GENERATED_TABLES)
 
 
 def test_every_table_has_exactly_the_contract_columns(folder: Path, tmp_path: Path):
@@ -156,13 +164,54 @@ def test_keys_are_unique(data: dict[str, Rows]):
 def test_every_reference_resolves(data: dict[str, Rows]):
     tax_codes = {e["tax_code"] for e in data["enterprises"]}
     unions = {u["code"] for u in data["unions"]}
+    checked = set()
     for table in TABLES:
         for column in table.columns:
             if column.references is None:
                 continue
             known = tax_codes if column.references == "enterprises" else unions
             values = {row[column.name] for row in data[table.name]} - {""}
+            assert values, (table.name, column.name)
             assert values <= known, (table.name, column.name, sorted(values - known)[:5])
+            checked.add(table.name)
+    assert {"party_introductions", "chair_elections"} <= checked
+
+
+def test_events_of_a_union_fall_while_it_is_active(data: dict[str, Rows]):
+    """Introductions, elections and inspections happen while the union (or inspector) exists."""
+    unions = {u["code"]: u for u in data["unions"]}
+    for p in data["party_introductions"]:
+        assert unions[p["union_code"]]["kind"] == "grassroots_union"
+        assert _union_active(unions[p["union_code"]], p["date"]), p
+    for c in data["chair_elections"]:
+        assert unions[c["union_code"]]["kind"] == "grassroots_union"
+        assert _union_active(unions[c["union_code"]], c["elected_on"]), c
+        assert not c["trained_on"] or c["elected_on"] < c["trained_on"]
+    for i in data["inspections"]:
+        assert _union_active(unions[i["inspector_code"]], i["date"]), i
+        assert _union_active(unions[i["target_code"]], i["date"]), i
+
+
+def test_superiors_are_active_for_every_day_of_a_hierarchy_row(data: dict[str, Rows]):
+    """No gap at the reform: the district is active on 30/6/2025, the region from 1/7/2025."""
+    unions = {u["code"]: u for u in data["unions"]}
+    districts = [
+        u for u in unions.values() if u["dissolved_on"] == DISTRICT_DISSOLVED_ON.isoformat()
+    ]
+    assert districts and DISTRICT_DISSOLVED_ON == REFORM
+    last_day = (REFORM - timedelta(days=1)).isoformat()
+    assert all(
+        _union_active(d, last_day) and not _union_active(d, REFORM.isoformat()) for d in districts
+    )
+    for row in data["union_hierarchy"]:
+        superior = unions[row["superior_code"]]
+        assert _union_active(superior, row["valid_from"]), row
+        if row["valid_until"]:
+            day_before = date.fromisoformat(row["valid_until"]) - timedelta(days=1)
+            assert _union_active(superior, day_before.isoformat()), row
+            assert row["valid_until"] == REFORM.isoformat()
+        else:
+            assert _union_active(superior, (AS_OF - timedelta(days=1)).isoformat()), row
 
 
 def test_rows_respect_the_contracts_value_rules(data: dict[str, Rows]):
@@ -249,11 +298,113 @@ def test_most_large_enterprises_have_a_union_but_not_all(data: dict[str, Rows]):
     assert any(e["tax_code"] in unionised for e in small)
 
 
+def _whole_year(union: dict[str, str], year: int) -> bool:
+    return _union_active(union, f"{year}-01-01") and _union_active(union, f"{year}-12-31")
+
+
+def test_party_introductions_are_about_one_a_year_and_some_unions_have_none(
+    data: dict[str, Rows],
+):
+    per_union_year: dict[tuple[str, int], int] = defaultdict(int)
+    for p in data["party_introductions"]:
+        per_union_year[p["union_code"], int(p["date"][:4])] += 1
+    years = range(AS_OF.year - 2, AS_OF.year)  # the history's whole calendar years
+    counts = [
+        per_union_year[u["code"], year]
+        for u in data["unions"]
+        for year in years
+        if u["kind"] == "grassroots_union" and _whole_year(u, year)
+    ]
+    assert len(counts) > 300
+    mean = sum(counts) / len(counts)
+    zero = counts.count(0) / len(counts)
+    assert 0.95 <= mean <= 1.25  # Poisson-like, mean ~1.1 (a little lower for careless unions)
+    assert 0.25 <= zero <= 0.45  # e^-1.1 = 0.33
+    assert max(counts) >= 4
+    dates = {p["date"][5:] for p in data["party_introductions"]}
+    assert {"01-01", "12-31"} <= dates  # the edges of the judged year
+
+
+def _is_person_name(name: str) -> bool:
+    words = name.split(" ")
+    return (
+        name == unicodedata.normalize("NFC", name)
+        and 3 <= len(words) <= 4
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+    )
+
+
+def test_people_have_vietnamese_full_names(data: dict[str, Rows]):
+    people = [p["member_name"] for p in data["party_introductions"]]
+    people += [c["chair_name"] for c in data["chair_elections"]]
+    assert all(_is_person_name(n) for n in people), [n for n in people if not _is_person_name(n)]
+    surnames = [n.split()[0] for n in people]
+    assert 0.25 <= surnames.count("Nguyễn") / len(surnames) <= 0.5
+    assert any(" Thị " in n for n in people) and any(" Văn " in n for n in people)
+    assert any(len(n.split()) == 4 for n in people)  # "Nguyễn Thị Thu Hà"
+    assert any(unicodedata.normalize("NFD", n) != n for n in people)  # diacritics, composed
+    assert len(set(people)) > 0.8 * len(people)
+
+
+def _anniversary(day: str, years: int) -> str:
+    d = date.fromisoformat(day)
+    try:
+        return d.replace(year=d.year + years).isoformat()
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28).isoformat()
+
+
+def test_chairs_are_elected_at_founding_then_every_five_years_and_mostly_trained(
+    data: dict[str, Rows],
+):
+    start = date(AS_OF.year - 3, AS_OF.month, AS_OF.day).isoformat()  # the history's first day
+    unions = {u["code"]: u for u in data["unions"]}
+    elections: dict[str, list[str]] = defaultdict(list)
+    for c in data["chair_elections"]:
+        elections[c["union_code"]].append(c["elected_on"])
+    regular = 0
+    for code, days in elections.items():
+        union = unions[code]
+        assert days == sorted(days)
+        # The chair in office when the history opens, then every election of the history.
+        assert sum(d < start for d in days) == (union["founded_on"] < start)
+        stop = min(union["dissolved_on"] or AS_OF.isoformat(), AS_OF.isoformat())
+        terms = [_anniversary(union["founded_on"], 5 * k) for k in range(40)]
+        due = [t for t in terms if days[0] <= t < stop]  # on each anniversary of the founding
+        assert set(due) <= set(days), (code, due, days)
+        regular += len(due)
+    mid_term = len(data["chair_elections"]) - regular
+    assert 0.05 * regular < mid_term < 0.3 * regular
+    # Every grassroots union active during the history has its chair on record.
+    active = {
+        u["code"]
+        for u in unions.values()
+        if u["kind"] == "grassroots_union"
+        and u["founded_on"] < AS_OF.isoformat()
+        and (not u["dissolved_on"] or u["dissolved_on"] > start)
+    }
+    assert active == set(elections)
+
+    delays = [
+        (date.fromisoformat(c["trained_on"]) - date.fromisoformat(c["elected_on"])).days
+        if c["trained_on"]
+        else None
+        for c in data["chair_elections"]
+    ]
+    assert 0.75 <= sum(d is not None and 10 <= d <= 150 for d in delays) / len(delays) <= 0.9
+    assert all(d is None or 10 <= d <= 150 or d > 180 for d in delays)
+    assert any(d is not None and d > 180 for d in delays)
+    assert any(d is None for d in delays)
+
+
 def test_boundary_dates_occur(data: dict[str, Rows]):
     founded = {u["founded_on"] for u in data["unions"]}
     assert {"2026-07-01", "2026-07-02", "2025-01-01", "2025-01-02", "2026-09-30"} & founded
     assert any(u["founded_on"] >= "2026-07-01" for u in data["unions"])  # recently founded
     assert any(u["dissolved_on"] for u in data["unions"] if u["kind"] == "grassroots_union")
+    # Chairs elected on either side of training.new_chair's 180-day grace period.
+    grace = {(AS_OF - timedelta(days=days)).isoformat() for days in (180, 181)}
+    assert grace & {c["elected_on"] for c in data["chair_elections"]}
 
 
 # --- every rule meets both outcomes "as of" until ------------------------------------------------
@@ -342,6 +493,21 @@ def _findings(rule: str, data: dict[str, Rows], as_of: date) -> tuple[set[str], 
                 deadline = (date.fromisoformat(c["accepted_on"]) + limit).isoformat()
                 if c["resolved_on"] and c["resolved_on"] <= day or deadline >= day:
                     done.add(c["id"])
+    elif rule == "party.introduction":
+        owing = [
+            u["code"]
+            for u in unions
+            if u["kind"] == "grassroots_union" and whole(u, y_first, y_last)
+        ]
+        done = {p["union_code"] for p in data["party_introductions"] if p["date"][:4] == year}
+    elif rule == "training.new_chair":  # every election; the unit is its id
+        grace = (as_of - timedelta(days=180)).isoformat()
+        owing = [c["id"] for c in data["chair_elections"]]
+        done = {
+            c["id"]
+            for c in data["chair_elections"]
+            if c["elected_on"] >= grace or c["trained_on"] and c["trained_on"] <= day
+        }
     elif rule == "union_fee.paid":
         due = [p for p in data["fee_payments"] if p["due_on"] < day]
         owing = [f"{p['enterprise_tax_code']}/{p['period']}" for p in due]
@@ -364,6 +530,8 @@ RULES = (
     "collective_agreement.in_force",
     "complaint.resolution",
     "union_fee.paid",
+    "party.introduction",
+    "training.new_chair",
 )
 
 

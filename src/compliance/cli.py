@@ -201,38 +201,69 @@ def demo(
     ),
     province: Annotated[str, typer.Option(help="Province code (80 = Tây Ninh).")] = "80",
     enterprises: Annotated[int, typer.Option(min=100)] = 20_000,
+    as_of: Annotated[
+        dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The day judged.")
+    ] = dt.datetime(2026, 10, 1),
 ) -> None:
-    """The main job on the embedded default: generate a demo province, import it, summarise."""
+    """The main job on the embedded default: generate a demo province, import it, evaluate it."""
     from compliance.generate import GenerateOptions
     from compliance.registry.importer import import_folder
     from compliance.registry.summary import table_counts
 
     console.rule("1. Tạo sổ đăng ký mẫu")
-    _generate(folder, GenerateOptions(provinces=(province,), enterprises=enterprises))
+    day = as_of.date()
+    _generate(folder, GenerateOptions(provinces=(province,), enterprises=enterprises, until=day))
     console.rule("2. Nạp vào cơ sở dữ liệu")
     engine = db.make_engine()
     try:
         with progress_bars() as sink:
-            report = import_folder(engine, folder, progress=sink)
+            report = import_folder(engine, folder, progress=sink, effective_date=day)
     except ImportRefused as exc:
         _print_report(exc.report, OutputFormat.text, 50, refused=True)
         raise _fail(exc) from None
     except ComplianceError as exc:
         raise _fail(exc) from None
     _print_report(report, OutputFormat.text, 20, refused=False)
-    console.rule("3. Sổ đăng ký")
+    console.rule("3. Đánh giá tuân thủ")
+    _demo_evaluation(engine, day)
     counts = table_counts(engine)
     console.print(
         f"{report.rows_read:,} dòng nạp trong {report.seconds:.1f} giây "
-        f"({report.rows_read / max(report.seconds, 1e-9):,.0f} dòng/giây). "
-        f"Cơ sở dữ liệu: {engine.url.render_as_string()}",
+        f"({report.rows_read / max(report.seconds, 1e-9):,.0f} dòng/giây); "
+        f"{counts['enterprises']:,} doanh nghiệp, {counts['unions']:,} công đoàn trong "
+        f"{engine.url.render_as_string()}.",
         highlight=False,
     )
     console.print(
-        "Tiếp theo: [bold]compliance registry summary[/bold] để xem số dòng, "
-        "[bold]compliance import THƯ_MỤC[/bold] để nạp dữ liệu thật. "
-        f"({counts['enterprises']:,} doanh nghiệp, {counts['unions']:,} công đoàn)"
+        "Tiếp theo: [bold].venv/bin/compliance evaluate --as-of "
+        f"{day.isoformat()} --explain --rule union.establishment[/bold] để xem từng phát hiện "
+        "kèm căn cứ; [bold].venv/bin/compliance rules list[/bold] để xem danh mục quy tắc; "
+        "[bold].venv/bin/compliance import THƯ_MỤC[/bold] để nạp dữ liệu thật."
     )
+
+
+def _demo_evaluation(engine: Any, as_of: dt.date) -> None:
+    from collections import Counter
+
+    from compliance.engine.evaluate import Scope, evaluate
+    from compliance.engine.findings import STATUS_VI
+    from compliance.rules.validate import load_rules
+
+    rules = load_rules()
+    with engine.connect() as conn:
+        findings = evaluate(conn, rules, as_of, Scope())
+    counts = Counter((f.rule, f.status) for f in findings)
+    table = RichTable(title=f"Phát hiện ngày {as_of:%d/%m/%Y}: {len(findings):,}")
+    table.add_column("Quy tắc")
+    table.add_column("Tên")
+    table.add_column("Trạng thái")
+    table.add_column("Số đơn vị", justify="right")
+    titles = {r.id: r.rule.title for r in rules}
+    for (rule_id, status), n in sorted(counts.items()):
+        table.add_row(rule_id, titles[rule_id], STATUS_VI[status], f"{n:,}")
+    console.print(table)
+    for finding in findings[:: max(len(findings) // 3, 1)][:3]:
+        console.print(f"• {escape(finding.explanation)}", highlight=False)
 
 
 @db_app.command("upgrade")

@@ -3,40 +3,42 @@
 Realistic enough that a reviewer recognises the country (the 34 provinces and 3,321 wards of
 2025, heavy-tailed enterprise sizes, district federations abolished on 1/7/2025), large enough
 to benchmark the product at national scale, and byte-for-byte reproducible from a seed: one
-``random.Random`` is drawn in a fixed order. Each of the eight per-unit rules of the format
-meets both compliant and violating units "as of" ``until``, some sitting on period boundaries.
+``random.Random`` is drawn in a fixed order. Each of the eight per-unit rules of the format, and
+the two extension rules fed by ``party_introductions`` and ``chair_elections``, meets both
+compliant and violating units "as of" ``until``, some sitting on period boundaries.
 
 Dates are day ordinals inside the generator, because int arithmetic is what keeps a million
 enterprises within a minute; ``cell[ordinal]`` is the finished cell, and ordinal 0 is empty.
+Writing the files is :mod:`compliance.generate_output`'s job; words and shares are
+:mod:`compliance.generate_names`'.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
 import itertools
 import math
 import random
-import re
 import unicodedata
-import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from vietnam_provinces import Province, Ward
 
 from compliance import generate_names as names
+from compliance import generate_output as out
 from compliance.generate_names import PROVINCE_WEIGHTS
-from compliance.registry.contract import TABLES_BY_NAME, Table
+from compliance.generate_output import Progress
+from compliance.registry.contract import TABLES_BY_NAME
 
 __all__ = [
+    "DISTRICT_DISSOLVED_ON",
     "GENERATED_TABLES",
+    "REFORM",
     "GenerateOptions",
     "GenerateResult",
     "generate_registry",
@@ -44,11 +46,12 @@ __all__ = [
 ]
 
 REFORM = date(2025, 7, 1)  # district level abolished: regional unions founded this day
-DISTRICT_DISSOLVED_ON = date(2025, 6, 30)
+# The districts' last day is 30/6, so their dissolution date is 1/7: a union is active on D
+# when dissolved_on is after D, and the grassroots unions move to the regions on 1/7 as well.
+DISTRICT_DISSOLVED_ON = REFORM
 FIRST_REGISTRATION = date(1995, 1, 1)
-PROGRESS_EVERY = 10_000
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
-# The registry-format tables plus the hierarchy history; other extension tables stay unwritten.
+# Every table of the contract, in its order: the format's nine, the hierarchy history and the
+# two extensions the party-introduction and chair-training rules read.
 GENERATED_TABLES = (
     "enterprises",
     "unions",
@@ -60,17 +63,12 @@ GENERATED_TABLES = (
     "conferences",
     "fee_payments",
     "complaints",
+    "party_introductions",
+    "chair_elections",
 )
 _NEVER = 10**7  # an ordinal after any date generated: "not dissolved"
+_MEAN_CARE = 0.68 * 0.97 + 0.2 * 0.8 + 0.09 * 0.4  # over grassroots unions, see _union_events
 _NAME_BITS = (1 << 27) - 1
-
-_BOOLEANS: dict[str, tuple[Any, Any]] = {
-    "en": ("false", "true"),
-    "vi": ("không", "có"),
-    "xlsx": (False, True),  # typed cells, read back as booleans whatever the language
-}
-
-Progress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -114,78 +112,13 @@ def generate_registry(
         valid = ", ".join(province_codes())
         raise ValueError(f"unknown province code(s) {', '.join(unknown)}; valid: {valid}")
     folder.mkdir(parents=True, exist_ok=True)
-    sinks = {t: _Sink(folder, TABLES_BY_NAME[t], options, progress) for t in GENERATED_TABLES}
+    sinks = {t: out.Sink(folder, TABLES_BY_NAME[t], options, progress) for t in GENERATED_TABLES}
     try:
         _Generator(options, sinks).run(chosen or list(province_codes()))
     finally:
         for sink in sinks.values():
             sink.close()
     return GenerateResult(folder, {name: sink.rows for name, sink in sinks.items()})
-
-
-class _Sink:
-    """One table's file. Cells arrive finished (dates and booleans mapped); None is empty."""
-
-    def __init__(
-        self, folder: Path, table: Table, options: GenerateOptions, progress: Progress | None
-    ) -> None:
-        self.table, self.rows, self.progress = table.name, 0, progress
-        self.path = folder / f"{table.name}.{options.fmt}"
-        self.stamp = datetime.combine(options.until, datetime.min.time())
-        self.vn_dates = options.dates == "vn"
-        header = [c.label_vi if options.headers == "vi" else c.name for c in table.columns]
-        if options.fmt == "csv":
-            self.file = self.path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
-            self.append: Callable[[list[Any]], object] = csv.writer(
-                self.file, lineterminator="\n"
-            ).writerow
-        else:
-            self.book = Workbook(write_only=True)
-            self.sheet = self.book.create_sheet(table.name)
-            self.append = self._append_xlsx
-        self.append(header)
-
-    def _append_xlsx(self, row: list[Any]) -> None:
-        if self.rows >= XLSX_MAX_ROWS:
-            raise ValueError(f"{self.table}: an XLSX sheet holds {XLSX_MAX_ROWS:,} rows; use csv")
-        if self.vn_dates:  # still a real date cell, shown the Vietnamese way
-            row = [self._vn_cell(v) if type(v) is date else v for v in row]
-        self.sheet.append(row)
-
-    def _vn_cell(self, value: date) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-
-    def write(self, row: list[Any]) -> None:
-        self.append(row)
-        self.rows += 1
-        if self.progress and self.rows % PROGRESS_EVERY == 0:
-            self.progress(self.table, self.rows)
-
-    def close(self) -> None:
-        if self.path.suffix == ".csv":
-            self.file.close()
-        else:
-            self.book.properties.created = self.stamp
-            self.book.save(self.path)
-            _pin_zip(self.path, self.stamp)
-        if self.progress:
-            self.progress(self.table, self.rows)
-
-
-def _pin_zip(path: Path, stamp: datetime) -> None:
-    """Make an XLSX reproducible: openpyxl stamps the save time into the zip and core.xml."""
-    with zipfile.ZipFile(path) as old:
-        entries = [(info.filename, old.read(info)) for info in old.infolist()]
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, data)
-            info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            new.writestr(info, data)
 
 
 @dataclass
@@ -240,17 +173,17 @@ def _add_years(ordinal: int, years: int) -> int:
 
 def _periods(start: date, until: date, months: int) -> list[tuple[int, int]]:
     """(first, last) day of each period of ``months`` months overlapping [start, until)."""
-    out: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     y, m = start.year, (start.month - 1) // months * months + 1
     while date(y, m, 1) < until:
         ny, nm = (y, m + months) if m + months <= 12 else (y + 1, m + months - 12)
-        out.append((date(y, m, 1).toordinal(), date(ny, nm, 1).toordinal() - 1))
+        spans.append((date(y, m, 1).toordinal(), date(ny, nm, 1).toordinal() - 1))
         y, m = ny, nm
-    return out
+    return spans
 
 
 class _Generator:
-    def __init__(self, options: GenerateOptions, sinks: dict[str, _Sink]) -> None:
+    def __init__(self, options: GenerateOptions, sinks: dict[str, out.Sink]) -> None:
         self.o = options
         self.rng = random.Random(options.seed)
         self.r = self.rng.random
@@ -271,18 +204,13 @@ class _Generator:
         # Edges of the periods judged "as of" until, where off-by-one mistakes hide.
         self.edges_start = [quarter[0], quarter[0] + 1, year[0], year[0] + 1, self.until - 1]
         self.edges_end = [quarter[1], year[1], year[1] + 1]
-        self.cell = self._date_cells()
-        self.yes_no = _BOOLEANS["xlsx" if options.fmt == "xlsx" else options.headers]
-        self.ids = {prefix: itertools.count(1) for prefix in ("KT", "LV", "TU", "HN", "DT")}
+        self.cell = out.date_cells(options, self.until + 4 * 366)
+        self.yes_no = out.boolean_cells(options)
+        self.ids = {p: itertools.count(1) for p in ("KT", "LV", "TU", "HN", "DT", "GT", "BC")}
+        # Elections on either side of the training rule's default grace period as of `until`.
+        self.grace_edges = (self.until - 181, self.until - 180)
+        self.south = False  # the province being generated writes Huỳnh and Võ for Hoàng and Vũ
         self.names_taken = bytearray((_NAME_BITS + 1) >> 3)
-
-    def _date_cells(self) -> list[Any]:
-        """Ordinal → finished cell, so a date costs one list lookup; index 0 gives None."""
-        first, last = date(1900, 1, 1).toordinal(), self.until + 4 * 366
-        days: list[Any] = [date.fromordinal(o) for o in range(first, last + 1)]
-        if self.o.fmt == "csv":
-            days = [f"{d:%d/%m/%Y}" if self.o.dates == "vn" else d.isoformat() for d in days]
-        return [None] * first + days
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}{next(self.ids[prefix]):07d}"
@@ -436,6 +364,7 @@ class _Generator:
 
     def _province(self, p: _Province, count: int) -> None:
         """Stream the enterprises; buffer only the unions, so superiors are written first."""
+        self.south = names.southern(p.code)
         for _ in range(count):
             self._enterprise(p)
         unions, cell = self.w["unions"], self.cell
@@ -613,7 +542,8 @@ class _Generator:
         _count(
             ([] if end else [sup, p.federation]) + ([old] if old else []), members, female_members
         )
-        self._union_events(code, tax, born, end or _NEVER, workers, sector, status, old, sup)
+        share = female_members / members
+        self._union_events(code, tax, born, end or _NEVER, workers, sector, status, old, sup, share)
 
     # --- events -----------------------------------------------------------------------------
 
@@ -628,8 +558,10 @@ class _Generator:
         status: str,
         old: _Unit | None,
         sup: _Unit,
+        share: float,
     ) -> None:
-        """Reviews, ratings, inspections, conferences, agreements, fees and complaints.
+        """Reviews, ratings, inspections, conferences, agreements, fees, complaints, party
+        introductions and chair elections (``share``: of the members, women).
 
         One "care" level per union drives its acts, so a weak union misses several obligations
         at once, as in practice, and a few (care 0) are never reviewed at all.
@@ -669,6 +601,69 @@ class _Generator:
             self._agreements(tax, born, end)
         if status != "dissolved" and workers:
             self._fees(tax, born, end, workers, sector)
+        self._introductions(code, lo_all, hi_all, care, share)
+        self._chairs(code, born, end, share)
+
+    def _introductions(
+        self, code: str, lo_all: int, hi_all: int, care: float, share: float
+    ) -> None:
+        """Members introduced to the Party: Poisson, ~1.1 a year, fewer from careless unions.
+
+        The mean follows the union's care (1.1 on average over unions) and the part of the year
+        it existed, so about a third of the unions introduce nobody in a given year. A few
+        introductions fall on the first or last day of a year, where off-by-one mistakes hide.
+        """
+        r, c, w = self.r, self.cell, self.w["party_introductions"]
+        mean = names.INTRODUCTIONS_PER_YEAR * care / _MEAN_CARE
+        for first, last in self.years:
+            lo, hi = max(first, lo_all), min(last, hi_all)
+            if lo > hi:
+                continue
+            limit, p = math.exp(-mean * (hi - lo + 1) / (last - first + 1)), r()
+            while p > limit:  # Knuth's Poisson draw: one uniform per introduction, plus one
+                day = self._between(lo, hi) if r() > 0.04 else (lo, hi)[r() < 0.5]
+                name = names.person_name(r, r() < share, self.south)
+                w([self._id("GT"), code, name, c[day]])
+                p *= r()
+
+    def _chairs(self, code: str, born: int, end: int, share: float) -> None:
+        """A chair elected at founding and every five-year term after, now and then mid-term.
+
+        Only the elections of the window and the one before it (whose chair is in office when
+        the window opens). A regular election keeps the sitting chair half of the time. Most
+        chairs are trained 10–150 days after their election, some only after the 180-day grace
+        period, some never (or not yet, an empty ``trained_on``).
+        """
+        r, c, w = self.r, self.cell, self.w["chair_elections"]
+        stop, term = min(end, self.until), names.CHAIR_TERM_YEARS
+        k = max(0, (date.fromordinal(self.start).year - date.fromordinal(born).year) // term - 1)
+        elections: list[tuple[int, bool]] = []  # (day, regular), in date order
+        day = _add_years(born, k * term)
+        while day < stop:
+            elections.append((day, True))
+            k, following = k + 1, _add_years(born, (k + 1) * term)
+            if r() < names.MID_TERM_ELECTION:  # the chair retires, moves or steps down
+                mid = self._between(day + 180, following - 180)
+                edge = self.grace_edges[int(r() * 2)]
+                mid = edge if r() < 0.1 and day + 180 <= edge <= following - 180 else mid
+                if mid < stop:
+                    elections.append((mid, False))
+            day = following
+        before = [i for i, (d, _) in enumerate(elections) if d < self.start]
+        chair = ""
+        for day, regular in elections[before[-1] if before else 0 :]:
+            if not (chair and regular and r() < 0.5):
+                female = r() < share * names.FEMALE_CHAIR_RATIO
+                chair = names.person_name(r, female, self.south)
+            x = r()
+            trained = (
+                day + 10 + int(r() * 141)
+                if x < 0.85
+                else day + 181 + int(r() * 400)
+                if x < 0.93
+                else 0
+            )
+            w([self._id("BC"), code, chair, c[day], c[trained if trained < self.until else 0]])
 
     def _agreements(self, tax: str, born: int, end: int) -> None:
         """A chain of 1–3 year agreements, mostly renewed on time, some lapsing or abandoned."""

@@ -1,13 +1,14 @@
-"""Vietnamese vocabularies and the country's shape for generated registries.
+"""Vietnamese vocabularies, people's names and the country's shape for generated registries.
 
 Kept apart from :mod:`compliance.generate` so word lists and shares can be tuned without
-burying its logic. Every
-builder takes the generator's ``random`` function rather than a ``Random`` so that one seeded
-stream drives the whole registry and a run stays reproducible.
+burying its logic. Every builder takes the generator's ``random`` function rather than a
+``Random`` so that one seeded stream drives the whole registry and a run stays reproducible.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -172,6 +173,57 @@ def guild_name(r: Rand, ward: str) -> str:
     return f"Nghiệp đoàn {_pick(r, GUILD_TRADES)} {ward}"
 
 
+# People: họ (surname, by rough national frequency), tên đệm (middle) and tên (given name).
+SURNAMES: tuple[tuple[str, float], ...] = tuple(
+    (name, float(weight))
+    for name, weight in (
+        pair.split(":")
+        for pair in _nfc(
+            "Nguyễn:38|Trần:11|Lê:9.5|Phạm:7|Hoàng:5|Huỳnh:2|Phan:4.5|Vũ:3|Võ:2.5|Đặng:2|"
+            "Bùi:2|Đỗ:1.4|Hồ:1.3|Ngô:1.3|Dương:1|Lý:0.5|Đinh:0.6|Đào:0.5|Trương:0.6|Lâm:0.4|"
+            "Mai:0.4|Trịnh:0.4|Cao:0.3|Lưu:0.3|Hà:0.4|Tạ:0.2|Tô:0.2|Lương:0.3|Châu:0.2|"
+            "Thái:0.2|Quách:0.1|Kiều:0.1|Lại:0.1|Chu:0.1|Triệu:0.1"
+        )
+    )
+)
+_SURNAME_CUMULATIVE = tuple(itertools.accumulate(w for _, w in SURNAMES))
+SOUTHERN = {"Hoàng": "Huỳnh", "Vũ": "Võ"}  # one name, said (and mostly written) the southern way
+MIDDLE_MALE = _nfc(
+    "Văn|Văn|Văn|Văn|Văn|Hữu|Đức|Minh|Quốc|Thành|Công|Xuân|Ngọc|Quang|Hoàng|Anh|Duy|Trung|"
+    "Đình|Mạnh|Thanh|Tấn|Tuấn|Hồng|Bá|Trọng|Phước|Chí"
+)
+MIDDLE_FEMALE = _nfc(
+    "Thị|Thị|Thị|Thị|Thị|Thị|Ngọc|Thu|Thanh|Minh|Kim|Hồng|Phương|Mai|Bảo|Hoài|Diệu|Mỹ|Thùy|"
+    "Khánh|Bích"
+)
+_AFTER_THI = tuple(m for m in MIDDLE_FEMALE if m != "Thị")  # "Trần Thị Thu Hà"
+GIVEN_MALE = _nfc(
+    "Anh|Bình|Cường|Dũng|Đức|Hải|Hiếu|Hòa|Hùng|Huy|Khoa|Khánh|Long|Minh|Nam|Phong|Phúc|Quân|"
+    "Sơn|Tài|Thắng|Thành|Tiến|Toàn|Trung|Tuấn|Việt|Vinh|Hoàng|Hưng|Lâm|Lộc|Nghĩa|Phát|Tâm|"
+    "Thịnh|Trí|Tú|Vũ|Đạt|Hậu|Kiên|Lợi|Nhân|Quang|Tín|Thiện|Sang|Bảo|Duy|Đông|Hoan|Luân"
+)
+GIVEN_FEMALE = _nfc(
+    "Anh|Chi|Dung|Duyên|Giang|Hà|Hằng|Hạnh|Hiền|Hoa|Hồng|Huyền|Hương|Lan|Liên|Linh|Loan|Mai|"
+    "Nga|Ngân|Ngọc|Nhung|Oanh|Phương|Quỳnh|Tâm|Thảo|Thắm|Thủy|Trang|Trinh|Tuyết|Uyên|Vân|Yến|"
+    "Xuân|Thư|Nhi|Vy|My|Hoài|Lệ|Nhàn|Thoa|Thơ|Hậu|Diệp|Ly|Thanh|Sương"
+)
+
+
+def person_name(r: Rand, female: bool, south: bool = False) -> str:
+    """Họ tên đệm tên: "Nguyễn Văn Hùng", "Trần Thị Thu Hà"; Huỳnh and Võ mostly in the south."""
+    surname = SURNAMES[bisect.bisect_right(_SURNAME_CUMULATIVE, r() * _SURNAME_CUMULATIVE[-1])][0]
+    if south and surname in SOUTHERN and r() < 0.85:
+        surname = SOUTHERN[surname]
+    middles, given = (MIDDLE_FEMALE, GIVEN_FEMALE) if female else (MIDDLE_MALE, GIVEN_MALE)
+    middle, name = _pick(r, middles), _pick(r, given)
+    if name == middle:  # "Nguyễn Minh Minh" is not a name
+        name = given[(given.index(name) + 1) % len(given)]
+    if female and middle == "Thị" and r() < 0.2:
+        second = _pick(r, _AFTER_THI)
+        middle = middle if second == name else f"Thị {second}"
+    return f"{surname} {middle} {name}"
+
+
 # --- the country's shape -------------------------------------------------------------------
 
 # Rough share of the country's enterprises per 2025 province (merged provinces summed).
@@ -228,6 +280,19 @@ GRADES: tuple[tuple[str, float], ...] = (
     ("fair", 0.18),
     ("poor", 0.07),
 )
+
+
+# Grassroots unions' habits the two extension tables record.
+INTRODUCTIONS_PER_YEAR = 1.1  # members introduced to the Party, mean over unions
+CHAIR_TERM_YEARS = 5  # a grassroots union's term: its congress elects the committee and chair
+MID_TERM_ELECTION = 0.15  # chance per term that the chair is replaced before it ends
+FEMALE_CHAIR_RATIO = 0.8  # women chair a little less often than their share of members
+SOUTH_FROM = "48"  # provinces from Đà Nẵng southwards (codes run north to south)
+
+
+def southern(province: str) -> bool:
+    """Whether people there write Huỳnh and Võ for the northern Hoàng and Vũ."""
+    return province >= SOUTH_FROM
 
 
 def union_chance(sector: str, workers: int) -> float:

@@ -84,7 +84,9 @@ def plans(
     scope: Scope,
     history: int = 1,
     overrides: dict[str, dict[str, Any]] | None = None,
+    period: Period | None = None,
 ) -> list[Plan]:
+    """``period``, when given, replaces the judged period of every periodic rule."""
     result = []
     for loaded in rules:
         rule = loaded.rule
@@ -92,11 +94,13 @@ def plans(
             continue
         subject = SUBJECTS[rule.applies_to.subject]
         params = rule.parameter_values((overrides or {}).get(rule.id))
-        periods: list[Period | None] = (
-            [None]
-            if rule.period is PeriodKind.NONE
-            else list(judged_periods(rule.period, as_of, history))
-        )
+        periods: list[Period | None]
+        if rule.period is PeriodKind.NONE:
+            periods = [None]
+        elif period is not None:
+            periods = [period]
+        else:
+            periods = list(judged_periods(rule.period, as_of, history))
         leaves = conditions.walk(loaded.violation) + (
             conditions.walk(loaded.at_risk) if loaded.at_risk else []
         )
@@ -105,8 +109,8 @@ def plans(
         )
         if subject.has_kind and "kind" not in names:
             names.append("kind")
-        for period in periods:
-            context = Context(as_of, period)
+        for judged in periods:
+            context = Context(as_of, judged)
             result.append(
                 Plan(
                     loaded,
@@ -197,11 +201,12 @@ def evaluate(
     method: Method = "sql",
     history: int = 1,
     overrides: dict[str, dict[str, Any]] | None = None,
+    period: Period | None = None,
 ) -> list[Finding]:
     """Findings (violations and at-risk units) in scope as of ``as_of``, sorted by key."""
     scope = scope or Scope()
     findings: list[Finding] = []
-    work = plans(rules, as_of, scope, history, overrides)
+    work = plans(rules, as_of, scope, history, overrides, period)
     if method == "sql":
         for plan in work:
             for row in conn.execute(_statement(plan, scope, with_condition=True)):

@@ -1,5 +1,14 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from compliance.models.followup import (
+    ComplianceRun,
+    FollowUpTask,
+    NotificationTarget,
+    RecordedFinding,
+    RunLock,
+    TaskEvent,
+    TaskStatus,
+)
 from compliance.models.imports import ImportBatch
 from compliance.models.registry import (
     Agreement,
@@ -17,6 +26,13 @@ from compliance.models.registry import (
 )
 
 __all__ = [
+    "ComplianceRun",
+    "FollowUpTask",
+    "NotificationTarget",
+    "RecordedFinding",
+    "RunLock",
+    "TaskEvent",
+    "TaskStatus",
     "Agreement",
     "ChairElection",
     "Complaint",

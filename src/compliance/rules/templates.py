@@ -9,7 +9,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 # What every template is rendered with (see compliance.engine.findings.Finding.context).
@@ -50,12 +50,23 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+@cache
+def _template(source: str) -> Template:
+    return environment().from_string(source)
+
+
+@cache
+def _expression(source: str) -> Any:
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
 def render(template: str, context: dict[str, Any]) -> str:
-    return environment().from_string(template).render(context).strip()
+    """Render a rule text; compiled once per distinct template (a run renders thousands)."""
+    return _template(template).render(context).strip()
 
 
 def evaluate_expression(expression: str, context: dict[str, Any]) -> Any:
-    return environment().compile_expression(expression, undefined_to_none=False)(**context)
+    return _expression(expression)(**context)
 
 
 def attribute_uses(source: str) -> tuple[set[str], set[tuple[str, str]]]:

@@ -1,0 +1,1 @@
+"""Findings → follow-up tasks: who acts, the task lifecycle, escalation and notifications."""

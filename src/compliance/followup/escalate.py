@@ -1,0 +1,104 @@
+"""The daily escalation check: an overdue task goes to the body above, with a new due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, select, update
+
+from compliance.followup.responsible import Body, Hierarchy
+from compliance.followup.sync import DryRun, RunOutcome, TaskChange, acquire_run_lock
+from compliance.models.followup import ACTIVE_STATUSES, ComplianceRun, FollowUpTask, TaskEvent
+from compliance.models.followup import TaskStatus as S
+
+DEFAULT_EXTENSION_DAYS = 15
+
+
+def escalate_overdue(
+    db_engine: Engine,
+    as_of: dt.date,
+    *,
+    extension_days: int = DEFAULT_EXTENSION_DAYS,
+    dry_run: bool = False,
+    flow_run_id: str | None = None,
+) -> RunOutcome:
+    """Every active task due before ``as_of`` moves up one level; re-running the same day is a
+    no-op, because each escalated task is due again ``extension_days`` later."""
+    tasks_t = FollowUpTask.__table__  # type: ignore[attr-defined]
+    try:
+        with db_engine.begin() as conn:
+            acquire_run_lock(conn, f"escalation:{flow_run_id or '-'}")
+            now = dt.datetime.now(dt.UTC)
+            run_id = conn.execute(
+                ComplianceRun.__table__.insert().values(  # type: ignore[attr-defined]
+                    started_at=now,
+                    finished_at=now,
+                    as_of=as_of,
+                    kind="escalation",
+                    scope={},
+                    rules={},
+                    flow_run_id=flow_run_id,
+                    counts={},
+                )  # fmt: off
+            ).inserted_primary_key[0]
+            outcome = RunOutcome(run_id, as_of, dry_run)
+            hierarchy = Hierarchy.load(conn, as_of)
+            overdue = conn.execute(
+                select(tasks_t).where(
+                    tasks_t.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+                    tasks_t.c.due_on < as_of,
+                )
+            ).all()
+            events = []
+            new_due = as_of + dt.timedelta(days=extension_days)
+            for task in overdue:
+                above = hierarchy.escalate(Body(task.responsible_kind, task.responsible_code))
+                values = {
+                    "status": S.ESCALATED,
+                    "responsible_kind": str(above.kind),
+                    "responsible_code": above.code,
+                    "assignee": above.code,
+                    "escalation_level": task.escalation_level + 1,
+                    "due_on": new_due,
+                    "updated_at": now,
+                }
+                conn.execute(update(tasks_t).where(tasks_t.c.id == task.id).values(**values))
+                note = (
+                    f"Quá hạn {(as_of - task.due_on).days} ngày; chuyển "
+                    f"{Body(task.responsible_kind, task.responsible_code).label(hierarchy)} → "
+                    f"{above.label(hierarchy)}"
+                )
+                events.append(
+                    {
+                        "task_id": task.id, "at": now, "run_id": run_id, "actor": f"run:{run_id}",
+                        "action": "escalated",
+                        "before": {"status": task.status, "responsible_code": task.responsible_code,
+                                   "due_on": str(task.due_on)},
+                        "after": {"status": "escalated", "responsible_code": above.code,
+                                  "due_on": str(new_due)},
+                        "note": note,
+                    }
+                )  # fmt: off
+                outcome.changes.append(
+                    TaskChange(
+                        "escalated",
+                        (task.rule, task.unit, task.period_key),
+                        task.title,
+                        above,
+                        above.label(hierarchy),
+                        new_due,
+                        note,
+                    )  # fmt: off
+                )
+            if events:
+                conn.execute(TaskEvent.__table__.insert(), events)  # type: ignore[attr-defined]
+            conn.execute(
+                update(ComplianceRun.__table__)  # type: ignore[attr-defined]
+                .where(ComplianceRun.__table__.c.id == run_id)  # type: ignore[attr-defined]
+                .values(counts={"escalated": len(events)}, finished_at=dt.datetime.now(dt.UTC))
+            )
+            if dry_run:
+                raise DryRun(outcome)
+            return outcome
+    except DryRun as dry:
+        return dry.outcome
