@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 
 from compliance import db
 from compliance.cli_rules import evaluate_command, rules_app
+from compliance.cli_tasks import escalate_command, notify_app, run_command, tasks_app
 from compliance.console import console, err_console, progress_bars
 from compliance.exceptions import ComplianceError, ImportRefused
 from compliance.registry.issues import ImportReport
@@ -28,7 +29,11 @@ registry_app = typer.Typer(help="Registry contents and the exchange format.", no
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(rules_app, name="rules")
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(notify_app, name="notify")
 app.command("evaluate")(evaluate_command)
+app.command("run")(run_command)
+app.command("escalate")(escalate_command)
 
 
 class OutputFormat(StrEnum):

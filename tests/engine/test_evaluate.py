@@ -167,7 +167,9 @@ def test_each_periodic_rule_judges_its_own_period(sqlite_engine, tmp_path):
     """A year rule evaluated before a quarter rule must not lend it its period."""
     write_registry(tmp_path / "d", {"unions": [{"code": "G", "kind": "grassroots_union"}]})
     import_folder(sqlite_engine, tmp_path / "d")
-    rules = [r for r in load_rules([ROOT / "rules"]) if r.id in ("rating.annual", "review.quarterly")]
+    rules = [
+        r for r in load_rules([ROOT / "rules"]) if r.id in ("rating.annual", "review.quarterly")
+    ]
     assert [r.id for r in rules] == ["rating.annual", "review.quarterly"]
     with sqlite_engine.connect() as conn:
         findings = evaluate(conn, rules, dt.date(2025, 3, 1), Scope())

@@ -94,7 +94,9 @@ def test_unknown_fact_in_a_condition(tmp_path):
 
 
 def test_undefined_template_variable(tmp_path):
-    text = GOOD.replace("{{ unit.name }} ({{ facts.workers | number }} lao động)", "{{ uint.name }}")
+    text = GOOD.replace(
+        "{{ unit.name }} ({{ facts.workers | number }} lao động)", "{{ uint.name }}"
+    )
     [problem] = problems_of(tmp_path, text)
     assert "undefined variable 'uint' in follow_up.title; did you mean 'unit'?" in problem
     assert f":{line_of(text, 'uint.name')}:" in problem
@@ -104,14 +106,20 @@ def test_undefined_fact_and_parameter_in_templates_and_conditions(tmp_path):
     text = GOOD.replace("có {{ facts.workers | number }} lao\n", "có {{ facts.worker }} lao\n")
     text = text.replace("gte: $min_workers", "gte: $min_worker")
     problems = problems_of(tmp_path, text)
-    assert any("undefined parameter '$min_worker'; did you mean '$min_workers'?" in p for p in problems)
-    assert any("undefined 'facts.worker' in explanation; did you mean 'workers'?" in p for p in problems)
+    assert any(
+        "undefined parameter '$min_worker'; did you mean '$min_workers'?" in p for p in problems
+    )
+    assert any(
+        "undefined 'facts.worker' in explanation; did you mean 'workers'?" in p for p in problems
+    )
 
 
 def test_every_file_and_every_error_is_reported_at_once(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD.replace("severity: high", "severty: high"), "utf-8")
     (tmp_path / "b.yaml").write_text("id: [", "utf-8")
-    (tmp_path / "c.yaml").write_text(GOOD.replace("id: union.establishment", "id: other.rule"), "utf-8")
+    (tmp_path / "c.yaml").write_text(
+        GOOD.replace("id: union.establishment", "id: other.rule"), "utf-8"
+    )
     (tmp_path / "d.yaml").write_text(GOOD, "utf-8")
     (tmp_path / "e.yaml").write_text(GOOD, "utf-8")  # the same id twice
     with pytest.raises(RulesInvalid) as info:
@@ -126,7 +134,9 @@ def test_cli_validate_exits_non_zero_with_file_line_messages(tmp_path):
         [COMMAND, "rules", "validate", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 1
-    assert f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity: high')}: unknown key" in result.stderr
+    assert (
+        f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity: high')}: unknown key" in result.stderr
+    )
     ok = subprocess.run(
         [COMMAND, "rules", "validate"], cwd=ROOT, capture_output=True, text=True, check=False
     )

@@ -27,7 +27,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @dataclass(frozen=True)
 class Digest:
-    body_code: str | None
+    body_key: str  # a union code, or ubkt:<code> for its inspection committee
     body_label: str
     title: str
     text: str
@@ -44,10 +44,10 @@ def _environment() -> SandboxedEnvironment:
 def digests(
     db_engine: Engine, changes: Sequence[TaskChange], as_of: dt.date, run_id: int | None
 ) -> list[Digest]:
-    by_body: dict[str | None, list[TaskChange]] = defaultdict(list)
+    by_body: dict[str, list[TaskChange]] = defaultdict(list)
     for change in changes:
         if change.action != "updated":
-            by_body[change.body.code].append(change)
+            by_body[change.body.key].append(change)
     targets: dict[str, list[str]] = defaultdict(list)
     with db_engine.connect() as conn:
         t = NotificationTarget.__table__  # type: ignore[attr-defined]
@@ -55,15 +55,15 @@ def digests(
             targets[code].append(url)
     template = _environment().get_template("digest.txt.j2")
     result = []
-    for code, items in sorted(by_body.items(), key=lambda kv: kv[0] or ""):
+    for key, items in sorted(by_body.items()):
         label = items[0].body_label
         grouped = {action: [c for c in items if c.action == action]
                    for action in ("opened", "reopened", "escalated", "resolved")}  # fmt: off
         text = template.render(body=label, as_of=as_of, run_id=run_id, **grouped)
         counts = ", ".join(f"{len(v)} {k}" for k, v in grouped.items() if v)
         title = f"[Tuân thủ công đoàn] {label}: {counts} ({date_vn(as_of)})"
-        urls = tuple(targets.get(code or "", []) + targets.get("*", []))
-        result.append(Digest(code, label, title, text, urls))
+        urls = tuple(targets.get(key, []) + targets.get("*", []))
+        result.append(Digest(key, label, title, text, urls))
     return result
 
 

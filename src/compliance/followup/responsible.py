@@ -30,6 +30,13 @@ class Body:
     kind: str  # a Responsible value, or "escalated" levels keep the kind of the body reached
     code: str | None  # the union whose body it is
 
+    @property
+    def key(self) -> str:
+        """How notification targets name this body: a union code, or ``ubkt:`` + union code for
+        its inspection committee (Ủy ban kiểm tra), which is a body of its own."""
+        code = self.code or ""
+        return f"ubkt:{code}" if self.kind == Responsible.INSPECTION_COMMITTEE else code
+
     def label(self, hierarchy: Hierarchy) -> str:
         name = hierarchy.names.get(self.code or "", self.code or "chưa xác định")
         if self.kind == Responsible.INSPECTION_COMMITTEE:
@@ -62,11 +69,11 @@ class Hierarchy:
                 and (active or province not in h.federation)
             ):
                 h.federation[province] = code
-        h.superior.update(dict(conn.execute(superiors_on(day))))
+        h.superior.update(dict(conn.execute(superiors_on(day)).all()))
         linked = select(u.c.enterprise_tax_code, u.c.code).where(
             u.c.enterprise_tax_code.is_not(None), union_active(u, day)
         )
-        h.grassroots.update(dict(conn.execute(linked)))
+        h.grassroots.update(dict(conn.execute(linked).all()))
         return h
 
     def load_owners(self, conn: Connection, subject: str, ids: Iterable[str]) -> None:

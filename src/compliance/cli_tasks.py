@@ -1,0 +1,297 @@
+"""``compliance run``, ``escalate``, ``tasks …`` and ``notify …``: the workflow half."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table as RichTable
+from sqlalchemy import delete, func, select
+
+from compliance import db
+from compliance.console import console, err_console
+from compliance.exceptions import ComplianceError
+from compliance.models.followup import (
+    ACTIVE_STATUSES,
+    STATUS_VI,
+    FollowUpTask,
+    NotificationTarget,
+    TaskStatus,
+)
+
+tasks_app = typer.Typer(help="Follow-up tasks: list, show, update.", no_args_is_help=True)
+notify_app = typer.Typer(
+    help="Where each body's digest is sent (Apprise URLs).", no_args_is_help=True
+)
+REPOSITORY = Path(__file__).resolve().parents[2]
+CLOSED = (TaskStatus.RESOLVED, TaskStatus.WAIVED, TaskStatus.DISMISSED)
+
+
+def _flows() -> Any:
+    """The flows live in flows/ beside the package, as prefect.yaml deploys them."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if str(REPOSITORY) not in sys.path:
+        sys.path.insert(0, str(REPOSITORY))
+    import flows.compliance_run
+    import flows.escalation
+
+    return flows
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+    return typer.Exit(code=1)
+
+
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], help="The day judged (default: today in Vietnam)."),
+]
+
+
+def run_command(
+    as_of: AsOf = None,
+    rule: Annotated[list[str] | None, typer.Option(help="Rule id; repeat.")] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Unit code; repeat.")] = None,
+    province: Annotated[str | None, typer.Option(help="Province code.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Print the digests; write nothing.")] = False,
+) -> None:
+    """The compliance run as a Prefect flow run: record findings, open and close tasks, notify."""
+    flows = _flows()
+    parameters = flows.compliance_run.RunParameters(
+        as_of=as_of.date() if as_of else None,
+        rules=rule or [],
+        units=unit or [],
+        province=province,
+        dry_run=dry_run,
+    )
+    try:
+        result = flows.compliance_run.compliance_run(parameters)
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    _print_run(result)
+
+
+def _print_run(result: dict[str, Any]) -> None:
+    dry = isinstance(result.get("digests"), list)
+    title = "Chạy thử (không ghi gì)" if dry else f"Lần chạy #{result['run_id']}"
+    table = RichTable(title=f"{title} — ngày xét {result['as_of']}")
+    table.add_column("")
+    table.add_column("Số lượng", justify="right")
+    labels = {
+        "violations": "Vi phạm", "at_risk": "Có nguy cơ", "opened": "Việc mới",
+        "reopened": "Việc mở lại", "resolved": "Việc đã khắc phục", "updated": "Việc cập nhật",
+        "open_tasks": "Việc đang mở",
+    }  # fmt: off
+    for key, label in labels.items():
+        table.add_row(label, f"{result.get(key, 0):,}")
+    console.print(table)
+    if dry:
+        for text in result["digests"]:
+            console.rule()
+            console.print(escape(text), highlight=False)
+
+
+def escalate_command(
+    as_of: AsOf = None,
+    extension_days: Annotated[int, typer.Option(help="Days until the new due date.")] = 15,
+    dry_run: Annotated[bool, typer.Option(help="Print; write nothing.")] = False,
+) -> None:
+    """The escalation check as a Prefect flow run: overdue tasks go to the body above."""
+    flows = _flows()
+    result = flows.escalation.escalation_check(
+        as_of.date() if as_of else None, extension_days, dry_run
+    )
+    console.print(f"Đã chuyển cấp trên {result['escalated']:,} việc quá hạn.")
+
+
+class TaskFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+def _statuses(status: str | None) -> list[str] | None:
+    if status is None:
+        return None
+    if status == "open":
+        return [str(s) for s in ACTIVE_STATUSES]
+    if status == "closed":
+        return [str(s) for s in CLOSED]
+    if status not in {str(s) for s in TaskStatus}:
+        valid = ", ".join(["open", "closed", *(str(s) for s in TaskStatus if s != "open")])
+        raise typer.BadParameter(f"'{status}'; valid: {valid}", param_hint="--status")
+    return [status]
+
+
+def task_dict(task: Any) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "rule": task.rule,
+        "unit": task.unit,
+        "period": task.period_key or None,
+        "status": task.status,
+        "due": task.due_on.isoformat() if task.due_on else None,
+        "assignee": task.assignee,
+        "responsible": task.responsible_code,
+        "responsible_kind": task.responsible_kind,
+        "finding_status": task.finding_status,
+        "severity": task.severity,
+        "province_code": task.province_code,
+        "unit_name": task.unit_name,
+        "title": task.title,
+        "escalation_level": task.escalation_level,
+        "waived_until": task.waived_until.isoformat() if task.waived_until else None,
+        "reason": task.reason,
+    }
+
+
+@tasks_app.command("list")
+def list_tasks(
+    status: Annotated[
+        str | None,
+        typer.Option(help="open (open, in_progress, escalated), closed, or one status."),
+    ] = None,
+    rule: Annotated[str | None, typer.Option()] = None,
+    unit: Annotated[str | None, typer.Option()] = None,
+    province: Annotated[str | None, typer.Option()] = None,
+    responsible: Annotated[str | None, typer.Option(help="Union code of the body.")] = None,
+    output: Annotated[TaskFormat, typer.Option("--format")] = TaskFormat.table,
+    limit: Annotated[int, typer.Option(help="Rows in the table format.")] = 200,
+) -> None:
+    """Follow-up tasks, newest first."""
+    t = FollowUpTask.__table__  # type: ignore[attr-defined]
+    statement = select(t).order_by(t.c.id.desc())
+    if (wanted := _statuses(status)) is not None:
+        statement = statement.where(t.c.status.in_(wanted))
+    for column, value in (("rule", rule), ("unit", unit), ("province_code", province),
+                          ("responsible_code", responsible)):  # fmt: off
+        if value is not None:
+            statement = statement.where(t.c[column] == value)
+    engine = db.make_engine()
+    try:
+        db.require_schema(engine)
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    with engine.connect() as conn:
+        if output is TaskFormat.jsonl:
+            for task in conn.execute(statement):
+                typer.echo(json.dumps(task_dict(task), ensure_ascii=False))
+            return
+        total = conn.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+        rows = conn.execute(statement.limit(limit)).all()
+    table = RichTable(
+        title=f"{total:,} việc" + (f" (hiện {len(rows)})" if total > len(rows) else "")
+    )
+    for heading in ("Số", "Quy tắc", "Đơn vị", "Kỳ", "Trạng thái", "Hạn", "Giao cho", "Tiêu đề"):
+        table.add_column(heading)
+    for task in rows:
+        table.add_row(
+            str(task.id), task.rule, task.unit, task.period_key, STATUS_VI[TaskStatus(task.status)],
+            task.due_on.strftime("%d/%m/%Y") if task.due_on else "", task.assignee or "",
+            escape(task.title),
+        )  # fmt: off
+    console.print(table)
+
+
+@tasks_app.command("show")
+def show_task(task_id: Annotated[int, typer.Argument(help="Task number.")]) -> None:
+    """A task with its full history."""
+    from compliance.followup.manage import get_task
+
+    try:
+        task, events = get_task(db.make_engine(), task_id)
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    console.print(f"[bold]Việc #{task.id}: {escape(task.title)}[/bold]")
+    for key, value in task_dict(task).items():
+        if value is not None and key not in ("id", "title"):
+            console.print(f"  {key}: {escape(str(value))}", highlight=False)
+    console.print(escape(task.body), highlight=False)
+    history = RichTable(title="Lịch sử")
+    for heading in ("Lúc", "Ai", "Việc", "Trước", "Sau", "Ghi chú"):
+        history.add_column(heading)
+    for event in events:
+        history.add_row(
+            f"{event.at:%d/%m/%Y %H:%M}", event.actor, event.action,
+            escape(json.dumps(event.before, ensure_ascii=False)),
+            escape(json.dumps(event.after, ensure_ascii=False)), escape(event.note or ""),
+        )  # fmt: off
+    console.print(history)
+
+
+@tasks_app.command("update")
+def update(
+    task_id: Annotated[int, typer.Argument(help="Task number.")],
+    status: Annotated[
+        str | None, typer.Option(help="open, in_progress, waived or dismissed.")
+    ] = None,
+    assignee: Annotated[str | None, typer.Option()] = None,
+    due: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    reason: Annotated[str | None, typer.Option(help="Required to waive or dismiss.")] = None,
+    until: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="A waiver's expiry.")
+    ] = None,
+    approver: Annotated[str | None, typer.Option(help="Who approved a waiver.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who makes the change.")] = None,
+) -> None:
+    """Change a task; the change is appended to its history."""
+    from compliance.followup.manage import update_task
+
+    try:
+        task = update_task(
+            db.make_engine(), task_id, actor=actor or getpass.getuser(), status=status,
+            assignee=assignee, due_on=due.date() if due else None, reason=reason,
+            waived_until=until.date() if until else None, approver=approver,
+        )  # fmt: off
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    console.print(f"Việc #{task.id}: {STATUS_VI[TaskStatus(task.status)]}.")
+
+
+@notify_app.command("add")
+def notify_add(
+    body: Annotated[
+        str,
+        typer.Argument(
+            help="Union code of the body, ubkt:CODE for its inspection committee, or * for all."
+        ),
+    ],
+    url: Annotated[str, typer.Argument(help="Apprise URL, e.g. mailto://… or json://host/path.")],
+) -> None:
+    """Send this body's digests to URL too."""
+    import apprise
+
+    if not apprise.Apprise().add(url):
+        err_console.print(f"[red]Apprise không nhận địa chỉ '{escape(url)}'.[/red]")
+        raise typer.Exit(code=1)
+    engine = db.make_engine()
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(NotificationTarget.__table__.insert().values(body_code=body, url=url))  # type: ignore[attr-defined]
+    console.print(f"Đã thêm nơi nhận cho {body}.")
+
+
+@notify_app.command("list")
+def notify_list() -> None:
+    """Configured digest targets."""
+    t = NotificationTarget.__table__  # type: ignore[attr-defined]
+    with db.make_engine().connect() as conn:
+        for row in conn.execute(select(t).order_by(t.c.body_code)):
+            console.print(f"{row.id}\t{row.body_code}\t{escape(row.url)}", highlight=False)
+
+
+@notify_app.command("remove")
+def notify_remove(target_id: Annotated[int, typer.Argument()]) -> None:
+    """Stop sending to a target (by the number `notify list` shows)."""
+    t = NotificationTarget.__table__  # type: ignore[attr-defined]
+    with db.make_engine().begin() as conn:
+        conn.execute(delete(t).where(t.c.id == target_id))
