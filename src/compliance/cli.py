@@ -210,7 +210,8 @@ def demo(
         dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The day judged.")
     ] = dt.datetime(2026, 10, 1),
 ) -> None:
-    """The main job on the embedded default: generate a demo province, import it, evaluate it."""
+    """The main job on the embedded default: generate a demo province, import it, and run the
+    scheduled compliance run (a Prefect flow run) on it."""
     from compliance.generate import GenerateOptions
     from compliance.registry.importer import import_folder
     from compliance.registry.summary import table_counts
@@ -229,8 +230,13 @@ def demo(
     except ComplianceError as exc:
         raise _fail(exc) from None
     _print_report(report, OutputFormat.text, 20, refused=False)
-    console.rule("3. Đánh giá tuân thủ")
-    _demo_evaluation(engine, day)
+    console.rule("3. Chạy rà soát theo lịch (Prefect flow 'compliance-run')")
+    from compliance.cli_tasks import _flows, _print_run
+
+    flows = _flows()
+    result = flows.compliance_run.compliance_run(flows.compliance_run.RunParameters(as_of=day))
+    _print_run(result)
+    _demo_summary(engine)
     counts = table_counts(engine)
     console.print(
         f"{report.rows_read:,} dòng nạp trong {report.seconds:.1f} giây "
@@ -240,35 +246,43 @@ def demo(
         highlight=False,
     )
     console.print(
-        "Tiếp theo: [bold].venv/bin/compliance evaluate --as-of "
-        f"{day.isoformat()} --explain --rule union.establishment[/bold] để xem từng phát hiện "
-        "kèm căn cứ; [bold].venv/bin/compliance rules list[/bold] để xem danh mục quy tắc; "
-        "[bold].venv/bin/compliance import THƯ_MỤC[/bold] để nạp dữ liệu thật."
+        "Tiếp theo:\n"
+        "  [bold].venv/bin/compliance tasks list --status open[/bold]      việc cần xử lý\n"
+        "  [bold].venv/bin/compliance tasks show SỐ[/bold]                 một việc và lịch sử\n"
+        f"  [bold].venv/bin/compliance evaluate --as-of {day.isoformat()} --explain "
+        "--rule union.establishment[/bold]   phát hiện kèm căn cứ\n"
+        "  [bold].venv/bin/prefect server start[/bold]                    xem các lần chạy trên "
+        "giao diện Prefect (README: Lịch chạy)"
     )
 
 
-def _demo_evaluation(engine: Any, as_of: dt.date) -> None:
-    from collections import Counter
+def _demo_summary(engine: Any) -> None:
+    from sqlalchemy import func, select
 
-    from compliance.engine.evaluate import Scope, evaluate
-    from compliance.engine.findings import STATUS_VI
+    from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask
     from compliance.rules.validate import load_rules
 
-    rules = load_rules()
+    t = FollowUpTask.__table__  # type: ignore[attr-defined]
+    titles = {r.id: r.rule.title for r in load_rules()}
     with engine.connect() as conn:
-        findings = evaluate(conn, rules, as_of, Scope())
-    counts = Counter((f.rule, f.status) for f in findings)
-    table = RichTable(title=f"Phát hiện ngày {as_of:%d/%m/%Y}: {len(findings):,}")
-    table.add_column("Quy tắc")
-    table.add_column("Tên")
-    table.add_column("Trạng thái")
-    table.add_column("Số đơn vị", justify="right")
-    titles = {r.id: r.rule.title for r in rules}
-    for (rule_id, status), n in sorted(counts.items()):
-        table.add_row(rule_id, titles[rule_id], STATUS_VI[status], f"{n:,}")
+        rows = conn.execute(
+            select(t.c.rule, t.c.finding_status, func.count())
+            .where(t.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
+            .group_by(t.c.rule, t.c.finding_status)
+            .order_by(t.c.rule)
+        ).all()
+        examples = conn.execute(
+            select(t.c.title, t.c.reason).where(t.c.status == "open").order_by(t.c.id).limit(3)
+        ).all()
+    table = RichTable(title="Việc đang mở theo quy tắc")
+    for heading in ("Quy tắc", "Tên", "Loại", "Số việc"):
+        table.add_column(heading, justify="right" if heading == "Số việc" else "left")
+    for rule_id, status, n in rows:
+        label = "vi phạm" if status == "violation" else "có nguy cơ"
+        table.add_row(rule_id, titles.get(rule_id, ""), label, f"{n:,}")
     console.print(table)
-    for finding in findings[:: max(len(findings) // 3, 1)][:3]:
-        console.print(f"• {escape(finding.explanation)}", highlight=False)
+    for title, _reason in examples:
+        console.print(f"• {escape(title)}", highlight=False)
 
 
 @db_app.command("upgrade")

@@ -50,9 +50,13 @@ def registry_dir(tmp_path: Path) -> Path:
     write_registry(tmp_path / "delivery", REGISTRY)
     env = _env(tmp_path)
     result = subprocess.run(
-        [COMMAND, "import", "delivery", "--no-progress"], cwd=tmp_path, env=env, capture_output=True,
-        text=True, check=False,
-    )  # fmt: off
+        [COMMAND, "import", "delivery", "--no-progress"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return tmp_path
 
