@@ -112,13 +112,17 @@ def _decimal(text: str, original: str) -> float:
 
 def parse_date(value: Any) -> dt.date | None:
     """ISO ``2024-01-31`` or Vietnamese ``31/01/2024`` (also ``31-01-2024``, ``31.01.2024``)."""
-    if value is None:
-        return None
-    if type(value) is dt.date:
+    if type(value) is str:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return dt.date.fromisoformat(value)  # the common case, in C
+            except ValueError:
+                pass  # impossible, or digits out of place: the general path says which
+    elif value is None or type(value) is dt.date:
         return value
-    if isinstance(value, dt.datetime):
+    elif isinstance(value, dt.datetime):
         return value.date()
-    if not isinstance(value, str):
+    else:
         raise _fail("value.bad_date", value)
     if match := _ISO_DATE.fullmatch(value):
         year, month, day = match.group(1, 2, 3)

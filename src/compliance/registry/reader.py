@@ -13,6 +13,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -209,18 +210,26 @@ def _must_be_present(table: Table, column: str) -> bool:
 def read_rows(source: Source) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
     """Yield (spreadsheet row number, {column: raw value}, cells) for each non-empty data row."""
     positions = [(i, c) for i, c in enumerate(source.columns) if c is not None]
+    names = [c for _, c in positions]
+    pick = itemgetter(*(i for i, _ in positions)) if len(positions) > 1 else None
     width = len(source.headers)
+    is_csv = source.sheet is None
     rows = _raw_rows(source)
     next(rows, None)  # header
     for number, cells in enumerate(rows, start=2):
         if len(cells) > width and any(clean(c) is not None for c in cells[width:]):
             yield number, {"__too_many_cells__": len(cells)}, list(cells)
             continue
-        values = [clean(c) for c in cells]
-        if not any(v is not None for v in values):
+        # CSV text is already NFC (normalised a batch of lines at a time): strip only.
+        values = [c.strip() or None for c in cells] if is_csv else [clean(c) for c in cells]
+        if len(values) < width:
+            values += [None] * (width - len(values))
+        if not any(values):
             continue  # blank line
-        padded = values + [None] * (width - len(values))
-        yield number, {c: padded[i] for i, c in positions}, padded
+        if pick is not None:
+            yield number, dict(zip(names, pick(values), strict=True)), values
+        else:
+            yield number, {c: values[i] for i, c in positions}, values
 
 
 def _raw_rows(source: Source) -> Iterator[list[Any]]:
@@ -235,7 +244,7 @@ def _csv_rows(source: Source) -> Iterator[list[Any]]:
             first = handle.readline()
             delimiter = max((",", ";", "\t"), key=first.count)
             handle.seek(0)
-            yield from csv.reader(handle, delimiter=delimiter)
+            yield from csv.reader(_nfc_lines(handle), delimiter=delimiter)
     except UnicodeDecodeError as exc:
         raise SourceError(
             Issue.make("file.encoding", file=source.label, table=source.table.name, reason=exc)
@@ -244,6 +253,16 @@ def _csv_rows(source: Source) -> Iterator[list[Any]]:
         raise SourceError(
             Issue.make("file.unreadable", file=source.label, table=source.table.name, reason=exc)
         ) from exc
+
+
+def _nfc_lines(handle: Any) -> Iterator[str]:
+    """Lines in NFC, normalised about a megabyte at a time (whole lines, so no character is
+    split from its combining marks): one C call per batch instead of one per cell."""
+    while batch := handle.readlines(1 << 20):
+        text = "".join(batch)
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        yield from text.splitlines(keepends=True)
 
 
 def _sheet_rows(source: Source) -> Iterator[list[Any]]:

@@ -38,6 +38,9 @@ def _column_type(column: Column) -> Any:
     nullable = not column.required
 
     def annotated(base: Any, parser: cells.Parser) -> Any:
+        if nullable:  # no wrapper: one Python call per cell, not two
+            return Annotated[base | None, BeforeValidator(parser)]
+
         def checked(value: Any) -> Any:
             parsed = parser(value)
             if parsed is None and not nullable:

@@ -9,6 +9,7 @@ Both run inside the caller's transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ from compliance.models.registry import SQLModel
 
 Progress = Callable[[int], None]
 _SQLITE_CHUNK = 20_000
+# Dates go to SQLite as ISO text, as SQLAlchemy's Date stores them; registered here because
+# Python 3.12 deprecates sqlite3's built-in date adapter. A C-level lookup, no per-row Python.
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
 _IN_CHUNK = 900  # SQLite's historical bound on bound parameters is 999
 
 
@@ -68,12 +72,6 @@ def _conflict_clause(columns: Sequence[str], key: Sequence[str], excluded: str) 
     return f"ON CONFLICT ({target}) DO UPDATE SET {assignments}"
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()  # how SQLAlchemy's Date stores dates in SQLite
-    return value
-
-
 def _sqlite_upsert(
     conn: Connection,
     table: str,
@@ -86,33 +84,15 @@ def _sqlite_upsert(
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) " + _conflict_clause(
         columns, key, "excluded"
     )
-    date_positions = _date_positions(table, columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, len(rows), _SQLITE_CHUNK):
             chunk = rows[start : start + _SQLITE_CHUNK]
-            if date_positions:
-                chunk = [_with_iso_dates(row, date_positions) for row in chunk]
             cursor.executemany(sql, chunk)
             if progress:
                 progress(len(chunk))
     finally:
         cursor.close()
-
-
-def _date_positions(table: str, columns: Sequence[str]) -> list[int]:
-    from sqlalchemy import Date
-
-    t = _table(table)
-    return [i for i, c in enumerate(columns) if isinstance(t.c[c].type, Date)]
-
-
-def _with_iso_dates(row: Sequence[Any], positions: list[int]) -> list[Any]:
-    values = list(row)
-    for i in positions:
-        if values[i] is not None:
-            values[i] = _sqlite_value(values[i])
-    return values
 
 
 def _pg_upsert(
