@@ -111,7 +111,10 @@ def parameters() -> dict[str, object]:
 
 def database(enterprises: int, province: str | None) -> Path:
     """A registry database imported once and kept under benchmarks/out/."""
-    from benchmarks.import_throughput import registry
+    try:
+        from import_throughput import registry  # run as a script: benchmarks/ is on sys.path
+    except ImportError:
+        from benchmarks.import_throughput import registry
 
     path = OUT / f"registry-{province or 'all'}-{enterprises}.db"
     if not path.exists():

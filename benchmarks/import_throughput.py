@@ -53,12 +53,12 @@ def measure(folder: Path, url: str, label: str) -> None:
     seconds = time.perf_counter() - started
     engine.dispose()
     table = Table(title=f"{label}: {folder.name}")
-    for heading in ("table", "rows", "share of time"):
-        table.add_column(heading, justify="right" if heading != "table" else "left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
     for name, count in report.tables.items():
-        table.add_row(name, f"{count.read:,}", "")
+        table.add_row(name, f"{count.read:,}")
     total = report.rows_read
-    table.add_row("[bold]all[/bold]", f"[bold]{total:,}[/bold]", f"{seconds:.2f} s")
+    table.add_row(f"[bold]all, {seconds:.2f} s[/bold]", f"[bold]{total:,}[/bold]")
     console.print(table)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(

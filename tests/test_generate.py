@@ -27,6 +27,7 @@ from compliance.generate import (
 )
 from compliance.registry.contract import TABLES as CONTRACT_TABLES
 from compliance.registry.contract import TABLES_BY_NAME
+from tests.engine.oracle import CONTRACT_RULES
 
 Rows = list[dict[str, str]]
 TABLES = [TABLES_BY_NAME[name] for name in GENERATED_TABLES]
@@ -521,18 +522,7 @@ def _findings(rule: str, data: dict[str, Rows], as_of: date) -> tuple[set[str], 
     return {u for u in owing if u not in done}, {u for u in owing if u in done}
 
 
-RULES = (
-    "union.establishment",
-    "finance.same_level_inspection",
-    "review.quarterly",
-    "rating.annual",
-    "workers_conference.annual",
-    "collective_agreement.in_force",
-    "complaint.resolution",
-    "union_fee.paid",
-    "party.introduction",
-    "training.new_chair",
-)
+RULES = (*CONTRACT_RULES, "party.introduction", "training.new_chair")
 
 
 @pytest.mark.parametrize("rule", RULES)

@@ -77,13 +77,12 @@ def upgrade(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
-        raise DatabaseError(
-            message(
-                "database.unreachable",
-                url=engine.url.render_as_string(hide_password=True),
-                reason=exc.orig,
-            )
-        ) from exc
+        raise _unreachable(engine, exc) from exc
+
+
+def _unreachable(engine: Engine, exc: OperationalError) -> DatabaseError:
+    url = engine.url.render_as_string(hide_password=True)
+    return DatabaseError(message("database.unreachable", url=url, reason=exc.orig))
 
 
 def require_schema(engine: Engine) -> None:
@@ -92,13 +91,7 @@ def require_schema(engine: Engine) -> None:
         with engine.connect() as connection:
             current = _current_revision(connection)
     except OperationalError as exc:
-        raise DatabaseError(
-            message(
-                "database.unreachable",
-                url=engine.url.render_as_string(hide_password=True),
-                reason=exc.orig,
-            )
-        ) from exc
+        raise _unreachable(engine, exc) from exc
     if current != _head_revision():
         raise DatabaseError(
             message(

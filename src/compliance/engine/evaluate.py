@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, case, literal, or_, select, true
+from sqlalchemy import Connection, and_, literal, or_, select, true
 from sqlalchemy.sql import Select
 
 from compliance.engine import conditions
@@ -151,39 +151,34 @@ def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
     if with_condition:
         facts = subject.facts
         violation = conditions.to_sql(plan.violation, expressions, facts)
-        at_risk = (
-            conditions.to_sql(plan.at_risk, expressions, facts)
-            if plan.at_risk is not None
-            else None
-        )
-        if at_risk is None:
-            # the WHERE already proves it: re-judging in a CASE would re-run every subquery
-            columns.append(literal("violation").label("_status"))
+        if plan.at_risk is None:
             where.append(violation)
         else:
-            status = case((violation, literal("violation")), (at_risk, literal("at_risk")))
-            columns.append(status.label("_status"))
-            where.append(or_(violation, at_risk))
+            # Which of the two holds is decided in Python from the selected facts: a CASE here
+            # would run every fact subquery of a selected row once more.
+            where.append(or_(violation, conditions.to_sql(plan.at_risk, expressions, facts)))
     statement = select(*columns, *expressions.values()).select_from(subject.from_clause(refs))
     return statement.where(and_(true(), *where))  # sorted in Python: no index-order scan
 
 
+_META = 4  # _unit, _unit_name, _province_code, _period; the facts follow, in plan order
+
+
 def _finding(plan: Plan, row: Any, status: str) -> Finding:
-    mapping = row._mapping
-    rule = plan.loaded.rule
+    """Built by position: a national run builds hundreds of thousands of these."""
     return Finding(
-        rule=rule.id,
-        unit=mapping["_unit"],
-        period=mapping["_period"],
-        status=status,
-        rule_version=plan.loaded.version,
-        unit_name=mapping["_unit_name"],
-        province_code=mapping["_province_code"],
-        as_of=plan.context.as_of,
-        facts={name: mapping[name] for name in plan.fact_names},
-        params=plan.params,
-        period_bounds=plan.context.period,
-        loaded=plan.loaded,
+        plan.loaded.id,
+        row[0],
+        row[3],
+        status,
+        plan.loaded.version,
+        row[1],
+        row[2],
+        plan.context.as_of,
+        dict(zip(plan.fact_names, row[_META:], strict=True)),
+        plan.params,
+        plan.context.period,
+        plan.loaded,
     )
 
 
@@ -209,12 +204,17 @@ def evaluate(
     work = plans(rules, as_of, scope, history, overrides, period)
     if method == "sql":
         for plan in work:
-            for row in conn.execute(_statement(plan, scope, with_condition=True)):
-                findings.append(_finding(plan, row, row._mapping["_status"]))
+            rows = conn.execute(_statement(plan, scope, with_condition=True))
+            if plan.at_risk is None:
+                findings.extend(_finding(plan, row, "violation") for row in rows)
+                continue
+            for row in rows:
+                facts = dict(zip(plan.fact_names, row[_META:], strict=True))
+                findings.append(_finding(plan, row, judge_python(plan, facts) or "violation"))
     elif method == "python":
         for plan in work:
             for row in unit_facts(conn, plan, scope):
-                status = judge_python(plan, row._mapping)
+                status = judge_python(plan, dict(zip(plan.fact_names, row[_META:], strict=True)))
                 if status:
                     findings.append(_finding(plan, row, status))
     else:
