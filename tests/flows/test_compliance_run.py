@@ -236,3 +236,24 @@ def test_a_scoped_run_touches_only_its_scope(registry, tmp_path):
     assert other["resolved"] == 0 and other["opened"] == 1  # U1's review, nothing else
     assert task_of(registry, "union.establishment", "E1").status == "open"
     assert run(units=["E1"])["resolved"] == 1
+
+
+def test_a_late_entry_still_closes_an_older_periods_task(registry, tmp_path):
+    run(as_of=dt.date(2025, 1, 1))  # judges 2024-Q4: no review of U2
+    run(as_of=dt.date(2025, 4, 1))  # judges 2025-Q1; the 2024-Q4 task stays open
+    t = FollowUpTask.__table__  # type: ignore[attr-defined]
+
+    def status(period: str) -> str:
+        with registry.connect() as conn:
+            return conn.execute(
+                select(t.c.status).where(
+                    t.c.rule == "review.quarterly", t.c.unit == "U2", t.c.period_key == period
+                )
+            ).scalar_one()
+
+    assert (status("2024-Q4"), status("2025-Q1")) == ("open", "open")
+    deliver(registry, tmp_path / "late", {"reviews": [
+        {"id": "R1", "union_code": "U2", "date": dt.date(2024, 11, 5)}]})  # fmt: off
+    third = run(as_of=dt.date(2025, 4, 1))
+    assert third["resolved"] == 1
+    assert (status("2024-Q4"), status("2025-Q1")) == ("resolved", "open")

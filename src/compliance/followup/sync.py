@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from compliance.engine import evaluate as engine
 from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
-from compliance.engine.periods import PeriodKind, parse_period
+from compliance.engine.periods import PeriodKind, judged_period, parse_period
 from compliance.followup.responsible import Body, Hierarchy, subject_of
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -428,23 +428,26 @@ def _older_periods(
 ) -> dict[Key, Finding]:
     """Findings for the older periods that still have active tasks, for those units only."""
     wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
+    judged = {
+        loaded.id: judged_period(loaded.rule.period, request.as_of).label
+        for loaded in by_id.values()
+        if loaded.rule.period is not PeriodKind.NONE
+    }
     for (rule_id, unit, period), task in existing.items():
-        loaded = by_id.get(rule_id)
-        if loaded is None or task.status not in ACTIVE_STATUSES or not period:
+        if task.status not in ACTIVE_STATUSES or not period or rule_id not in judged:
             continue
-        if loaded.rule.period is PeriodKind.NONE:
-            continue
-        current = engine.plans([loaded], request.as_of, engine.Scope())
-        if any(p.context.period and p.context.period.label == period for p in current):
-            continue
-        wanted[(rule_id, period)].add(unit)
+        if period != judged[rule_id]:
+            wanted[(rule_id, period)].add(unit)
     result: dict[Key, Finding] = {}
     for (rule_id, label), units in wanted.items():
         loaded = by_id[rule_id]
         period = parse_period(loaded.rule.period, label)
-        scope = engine.Scope.of(units=units, province=request.scope.province)
-        for f in engine.evaluate(conn, [loaded], request.as_of, scope, period=period):
-            result[(f.rule, f.unit, period_key(f))] = f
+        ordered = sorted(units)
+        for start in range(0, len(ordered), _CHUNK):  # bounded IN lists (PostgreSQL: 65,535)
+            chunk = ordered[start : start + _CHUNK]
+            scope = engine.Scope.of(units=chunk, province=request.scope.province)
+            for f in engine.evaluate(conn, [loaded], request.as_of, scope, period=period):
+                result[(f.rule, f.unit, period_key(f))] = f
     return result
 
 

@@ -159,15 +159,14 @@ def replace_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(hs.delete().where(hs.c.union_code.in_(codes[start : start + _IN_CHUNK])))
     insert(conn, "union_superiors", rows)
     # The flat column follows the open-ended row, so the two views never disagree.
-    conn.execute(
-        text(
-            "UPDATE unions SET superior_code = (SELECT h.superior_code FROM union_superiors h "
-            "WHERE h.union_code = unions.code AND h.valid_until IS NULL) "
-            "WHERE code IN (SELECT union_code FROM union_superiors WHERE valid_until IS NULL "
-            "AND union_code IN :codes)"
-        ).bindparams(bindparam("codes", expanding=True)),
-        {"codes": codes},
-    )
+    follow = text(
+        "UPDATE unions SET superior_code = (SELECT h.superior_code FROM union_superiors h "
+        "WHERE h.union_code = unions.code AND h.valid_until IS NULL) "
+        "WHERE code IN (SELECT union_code FROM union_superiors WHERE valid_until IS NULL "
+        "AND union_code IN :codes)"
+    ).bindparams(bindparam("codes", expanding=True))
+    for start in range(0, len(codes), _IN_CHUNK):  # PostgreSQL allows 65,535 parameters
+        conn.execute(follow, {"codes": codes[start : start + _IN_CHUNK]})
 
 
 def close_and_open(
