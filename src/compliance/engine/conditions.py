@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_
 
-from compliance.engine.facts import _SQL_TYPES, Context, Fact, FactType
+from compliance.engine.facts import _SQL_TYPES, Context, Fact
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -148,19 +148,6 @@ def walk(node: Node) -> list[Compare | IsNull]:
     if isinstance(node, Not):
         return walk(node.item)
     return [leaf for item in node.items for leaf in walk(item)]
-
-
-def references(node: Node) -> set[str]:
-    """Every ``$name`` the condition refers to (parameters and special values)."""
-    names: set[str] = set()
-    for leaf in walk(node):
-        if isinstance(leaf, Compare):
-            value = leaf.value
-            if isinstance(value, Mapping):
-                value = next(iter(value.values()))
-            if isinstance(value, str) and value.startswith("$"):
-                names.add(value)
-    return names
 
 
 # Resolving values -------------------------------------------------------------------------------
@@ -290,12 +277,3 @@ def _durable(node: Node) -> dict[str, Any]:
 def durable_fact(facts: Mapping[str, Any]) -> dict[str, Any]:
     """One unit's facts as a durable-rules fact: nulls left out, dates as day numbers."""
     return {k: durable_value(v) for k, v in facts.items() if v is not None}
-
-
-FACT_TYPES_FOR_PYTHON = {
-    FactType.INT: int,
-    FactType.FLOAT: float,
-    FactType.BOOL: bool,
-    FactType.DATE: dt.date,
-    FactType.TEXT: str,
-}

@@ -41,9 +41,7 @@ class Finding:
         return (self.rule, self.unit, self.period)
 
     def context(self) -> dict[str, Any]:
-        """What the rule's templates are rendered with."""
-        import datetime
-
+        """What the rule's templates are rendered with (``days`` is a global of the environment)."""
         rule = self.loaded.rule if self.loaded else None
         return {
             "unit": {
@@ -63,7 +61,6 @@ class Finding:
                 "source": rule.source if rule else None,
             },
             "status": self.status,
-            "days": lambda n: datetime.timedelta(days=int(n)),
         }
 
     @cached_property

@@ -50,10 +50,6 @@ class Source:
     def present(self) -> list[str]:
         return [c for c in self.columns if c is not None]
 
-    def size_hint(self) -> int:
-        """Bytes to read, for a progress bar; a sheet counts as its whole workbook."""
-        return self.path.stat().st_size
-
 
 def clean(value: Any) -> Any:
     """Stripped NFC text or ``None``; XLSX values keep their type (an integral float is an int)."""
