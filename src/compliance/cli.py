@@ -15,6 +15,7 @@ from rich.table import Table as RichTable
 from compliance import db
 from compliance.cli_rules import evaluate_command, rules_app
 from compliance.cli_tasks import escalate_command, notify_app, run_command, tasks_app
+from compliance.cli_web import serve_command, users_app
 from compliance.console import console, err_console, progress_bars
 from compliance.exceptions import ComplianceError, ImportRefused
 from compliance.registry.issues import ImportReport
@@ -31,9 +32,11 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(rules_app, name="rules")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(notify_app, name="notify")
+app.add_typer(users_app, name="users")
 app.command("evaluate")(evaluate_command)
 app.command("run")(run_command)
 app.command("escalate")(escalate_command)
+app.command("serve")(serve_command)
 
 
 class OutputFormat(StrEnum):

@@ -6,6 +6,7 @@ options can change the environment before the first read.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_FILE = "compliance.db"
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today() -> dt.date:
+    """Vietnam's date: deadlines and waivers are days in Vietnam, wherever the server runs."""
+    return dt.datetime.now(TIMEZONE).date()
 
 
 class Settings(BaseSettings):
@@ -30,6 +36,20 @@ class Settings(BaseSettings):
     rules_dir: str = Field(
         default="",
         description="Folder of rule files; empty: ./rules, else the checkout's catalogue.",
+    )
+    secret_key: str = Field(
+        default="",
+        description=(
+            "Signs the web UI's session cookies; empty: a random key kept in "
+            "'.compliance-secret' beside the database file (created on first use)."
+        ),
+    )
+    dask_address: str = Field(
+        default="",
+        description=(
+            "Dask scheduler (tcp://host:8786) that partitioned compliance runs send their "
+            "shares to; empty: a local cluster started for the run (docs/scale.md)."
+        ),
     )
     import_chunk_rows: int = Field(
         default=50_000,

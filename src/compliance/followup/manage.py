@@ -1,4 +1,6 @@
-"""Changes people make to tasks: assign, start, waive (with reason and expiry), dismiss, reopen.
+"""Changes people make to tasks: confirm, assign, start, waive (with reason, approver and
+expiry), dismiss, reopen — each appended to the task's history and to the audit log in the
+same transaction, so a change never exists without its record.
 
 ``resolved`` is not among them: a task is resolved by the run that finds the unit compliant,
 from the registry, so the history always says which fact changed.
@@ -12,7 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from compliance.exceptions import ComplianceError
-from compliance.models.followup import FollowUpTask, TaskEvent, TaskStatus
+from compliance.models.accounts import AuditEntry
+from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask, TaskEvent, TaskStatus
+from compliance.settings import today
 
 MANUAL_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.WAIVED, TaskStatus.DISMISSED)
 
@@ -48,8 +52,13 @@ def update_task(
     reason: str | None = None,
     waived_until: dt.date | None = None,
     approver: str | None = None,
+    confirm: bool = False,
 ) -> Any:
-    """Apply one person's change and append it to the task's history, in one transaction."""
+    """Apply one person's change and append it to the task's history, in one transaction.
+
+    ``confirm`` is the inspection committee's decision that the finding stands: an open task
+    moves to "in progress" and the history says who confirmed it.
+    """
     if status is not None and status not in MANUAL_STATUSES:
         if status == TaskStatus.RESOLVED:
             raise TaskError(
@@ -72,9 +81,16 @@ def update_task(
         if (
             status == TaskStatus.WAIVED
             and waived_until is not None
-            and waived_until <= dt.date.today()
+            and waived_until <= today()
         ):
             raise TaskError("Ngày hết hạn miễn trừ phải sau hôm nay.")
+        if confirm:
+            if status is not None:
+                raise TaskError("Xác nhận không đi cùng thay đổi trạng thái khác.")
+            if task.status not in ACTIVE_STATUSES:
+                raise TaskError(f"Chỉ xác nhận được việc đang mở (hiện: {task.status}).")
+            if task.status == TaskStatus.OPEN:
+                status = TaskStatus.IN_PROGRESS
         if status == TaskStatus.IN_PROGRESS and task.status not in (
             TaskStatus.OPEN,
             TaskStatus.ESCALATED,
@@ -83,13 +99,13 @@ def update_task(
         values: dict[str, Any] = {}
         if status is not None:
             values["status"] = status
-            values["reason"] = reason
+            values["reason"] = reason if not confirm else task.reason
             values["waived_until"] = waived_until if status == TaskStatus.WAIVED else None
         if assignee is not None:
             values["assignee"] = assignee
         if due_on is not None:
             values["due_on"] = due_on
-        if not values:
+        if not values and not confirm:
             raise TaskError("Không có thay đổi nào.")
         before = {k: _plain(getattr(task, k)) for k in values}
         values["updated_at"] = dt.datetime.now(dt.UTC)
@@ -97,17 +113,19 @@ def update_task(
         after = {k: _plain(v) for k, v in values.items() if k != "updated_at"}
         if approver:
             after["approver"] = approver
-        action = str(status) if status in (TaskStatus.WAIVED, TaskStatus.DISMISSED) else "updated"
+        if confirm:
+            action = "confirmed"
+        elif status in (TaskStatus.WAIVED, TaskStatus.DISMISSED):
+            action = str(status)
+        else:
+            action = "updated"
+        record = {"actor": actor, "action": action, "before": before, "after": after}
+        record |= {"at": values["updated_at"], "note": reason}
+        conn.execute(TaskEvent.__table__.insert().values(task_id=task_id, **record))  # type: ignore[attr-defined]
         conn.execute(
-            TaskEvent.__table__.insert().values(  # type: ignore[attr-defined]
-                task_id=task_id,
-                at=values["updated_at"],
-                actor=actor,
-                action=action,
-                before=before,
-                after=after,
-                note=reason,
-            )  # fmt: off
+            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
+                task_id=task_id, rule=task.rule, unit=task.unit, **record
+            )
         )
         return conn.execute(select(_t()).where(_t().c.id == task_id)).first()
 

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from compliance.models.accounts import AuditEntry, Role, RunRequest, User
 from compliance.models.followup import (
     ComplianceRun,
     FollowUpTask,
@@ -26,6 +27,10 @@ from compliance.models.registry import (
 )
 
 __all__ = [
+    "AuditEntry",
+    "Role",
+    "RunRequest",
+    "User",
     "ComplianceRun",
     "FollowUpTask",
     "NotificationTarget",

@@ -1,0 +1,98 @@
+"""People who use the review UI, what they did (the audit log), and the runs they asked for.
+
+The audit log is append-only in the database itself (triggers refuse UPDATE and DELETE, see
+migration 0004), so not even a bug or a hand-written SQL statement in the application can
+rewrite what a reviewer decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from compliance.models.followup import _timestamp
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything, including accounts
+    OPERATOR = "operator"  # triggers runs, and reads
+    INSPECTOR = "inspector"  # reviews: decisions and task changes
+    VIEWER = "viewer"  # reads
+
+
+ROLE_VI = {
+    Role.ADMIN: "quản trị",
+    Role.OPERATOR: "vận hành",
+    Role.INSPECTOR: "kiểm tra viên",
+    Role.VIEWER: "chỉ xem",
+}
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    role: str
+    scope_code: str | None = None  # a province code or a union code; None: the whole country
+    password_hash: str
+    active: bool = True
+    failed_logins: int = 0  # consecutive, reset by a successful login
+    locked_until: dt.datetime | None = _timestamp(nullable=True)
+    created_at: dt.datetime = _timestamp()
+
+
+class AuditEntry(SQLModel, table=True):
+    """One act of a person: who, when, what, on which task and unit, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_unit", "unit", "id"),
+        Index("ix_audit_log_task", "task_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _timestamp()
+    actor: str
+    action: str  # confirmed | waived | dismissed | updated | user_added | run_requested | …
+    task_id: int | None = None  # no foreign key: the log outlives what it talks about
+    rule: str | None = None
+    unit: str | None = None
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    note: str | None = None
+
+
+class RunRequestStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+RUN_STATUS_VI = {
+    RunRequestStatus.QUEUED: "đang chờ",
+    RunRequestStatus.RUNNING: "đang chạy",
+    RunRequestStatus.COMPLETED: "hoàn thành",
+    RunRequestStatus.FAILED: "lỗi",
+}
+
+
+class RunRequest(SQLModel, table=True):
+    """A "run now" from the web UI: what was asked, by whom, and how the flow run went."""
+
+    __tablename__ = "run_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by: str
+    requested_at: dt.datetime = _timestamp()
+    as_of: dt.date
+    scope: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = RunRequestStatus.QUEUED
+    compliance_run_id: int | None = None
+    finished_at: dt.datetime | None = _timestamp(nullable=True)
+    message: str | None = None

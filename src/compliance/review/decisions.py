@@ -1,0 +1,68 @@
+"""An inspection committee's decision on a finding: confirm it, dismiss it, or waive it.
+
+A thin layer over :func:`compliance.followup.manage.update_task` (which appends the history and
+the audit entry): it turns what a form or the API sends into a checked change, with the
+Vietnamese message a reviewer needs when something is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Engine
+
+from compliance.accounts import Account
+from compliance.followup.manage import TaskError, update_task
+from compliance.models.followup import TaskStatus
+
+
+class Decision(StrEnum):
+    CONFIRM = "confirm"
+    DISMISS = "dismiss"
+    WAIVE = "waive"
+
+
+DECISION_VI = {Decision.CONFIRM: "xác nhận", Decision.DISMISS: "bác bỏ", Decision.WAIVE: "miễn trừ"}
+
+
+def decide(
+    db_engine: Engine,
+    task_id: int,
+    account: Account,
+    decision: str,
+    *,
+    reason: str = "",
+    approver: str = "",
+    until: str | dt.date | None = None,
+) -> Any:
+    try:
+        chosen = Decision(decision)
+    except ValueError:
+        raise TaskError(
+            f"Quyết định '{decision}' không hợp lệ; chỉ nhận: confirm, dismiss, waive."
+        ) from None
+    reason, approver = reason.strip(), approver.strip()
+    if chosen is Decision.CONFIRM:
+        return update_task(
+            db_engine, task_id, actor=account.name, reason=reason or None, confirm=True
+        )
+    if chosen is Decision.DISMISS:
+        return update_task(
+            db_engine, task_id, actor=account.name, status=TaskStatus.DISMISSED, reason=reason
+        )
+    if isinstance(until, str):
+        try:
+            until = dt.date.fromisoformat(until) if until else None
+        except ValueError:
+            raise TaskError(f"Ngày hết hạn miễn trừ '{until}' không hợp lệ (YYYY-MM-DD).") from None
+    return update_task(
+        db_engine,
+        task_id,
+        actor=account.name,
+        status=TaskStatus.WAIVED,
+        reason=reason,
+        waived_until=until,
+        approver=approver,
+    )

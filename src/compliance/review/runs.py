@@ -1,0 +1,164 @@
+""" "Run now": an operator's ad-hoc compliance run, as a real Prefect flow run in its own process.
+
+The web server only records the request and starts ``python -m compliance.review.runs ID``;
+the flow run (Prefect's server, evaluation, the run lock, the transaction) happens there, so a
+slow or failing run never blocks a reviewer's page, and the request row says how it went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from compliance import db
+from compliance.accounts import Account
+from compliance.exceptions import ComplianceError
+from compliance.models.accounts import AuditEntry, Role, RunRequest, RunRequestStatus
+from compliance.review.scope import Scope
+from compliance.settings import today
+
+
+class RunRefused(ComplianceError):
+    code = "run.refused"
+
+
+def _requests() -> Any:
+    return RunRequest.__table__  # type: ignore[attr-defined]
+
+
+def request_run(
+    db_engine: Engine,
+    account: Account,
+    *,
+    as_of: dt.date | None = None,
+    unit: str | None = None,
+    rule: str | None = None,
+    province: str | None = None,
+    start: bool = True,
+) -> int:
+    """Record the request (refused outside the operator's scope) and start its process."""
+    if account.role not in (Role.ADMIN, Role.OPERATOR):
+        raise RunRefused("Chỉ quản trị hoặc vận hành mới được chạy kiểm tra.")
+    with db_engine.begin() as conn:
+        scope = Scope.of(conn, account.scope_code)
+        if unit and not scope.contains(conn, unit):
+            raise RunRefused(f"Đơn vị {unit} nằm ngoài phạm vi của bạn ({scope.label}).")
+        if scope.kind == "province":
+            if province not in (None, scope.code):
+                raise RunRefused(f"Tỉnh {province} nằm ngoài phạm vi của bạn ({scope.label}).")
+            province = scope.code
+        elif scope.kind == "union" and not unit:
+            raise RunRefused(
+                "Phạm vi của bạn là một công đoàn: hãy chọn một đơn vị trong phạm vi để chạy."
+            )
+        parameters = {
+            "units": [unit] if unit else [],
+            "rules": [rule] if rule else [],
+            "province": province or None,
+        }
+        day = as_of or today()
+        request_id = conn.execute(
+            _requests()
+            .insert()
+            .values(
+                requested_by=account.name,
+                requested_at=dt.datetime.now(dt.UTC),
+                as_of=day,
+                scope=parameters,
+                status=RunRequestStatus.QUEUED.value,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
+                at=dt.datetime.now(dt.UTC),
+                actor=account.name,
+                action="run_requested",
+                unit=unit,
+                rule=rule,
+                after={"request": request_id, "as_of": day.isoformat(), **parameters},
+            )
+        )
+    if start:
+        _start(db_engine, request_id)
+    return request_id
+
+
+def _start(db_engine: Engine, request_id: int) -> None:
+    env = dict(os.environ)
+    env["COMPLIANCE_DATABASE_URL"] = db_engine.url.render_as_string(hide_password=False)
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    subprocess.Popen(  # noqa: S603 - our own module, arguments we built
+        [sys.executable, "-m", "compliance.review.runs", str(request_id)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def get_request(db_engine: Engine, request_id: int) -> dict[str, Any] | None:
+    with db_engine.connect() as conn:
+        row = conn.execute(select(_requests()).where(_requests().c.id == request_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def recent_requests(db_engine: Engine, account: Account, limit: int = 20) -> list[dict[str, Any]]:
+    statement = select(_requests()).order_by(_requests().c.id.desc()).limit(limit)
+    if account.role != Role.ADMIN or account.scope_code is not None:
+        statement = statement.where(_requests().c.requested_by == account.name)
+    with db_engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(statement).all()]
+
+
+def execute(db_engine: Engine, request_id: int) -> None:
+    """Run one request's flow and record how it ended (in the worker process)."""
+    from compliance.cli_tasks import _flows
+
+    request = get_request(db_engine, request_id)
+    if request is None or request["status"] != RunRequestStatus.QUEUED:
+        return
+    _set(db_engine, request_id, status=RunRequestStatus.RUNNING.value)
+    flows = _flows()
+    scope = request["scope"] or {}
+    parameters = flows.compliance_run.RunParameters(
+        as_of=request["as_of"],
+        rules=scope.get("rules", []),
+        units=scope.get("units", []),
+        province=scope.get("province"),
+    )
+    try:
+        result = flows.compliance_run.compliance_run(parameters)
+    except Exception as exc:  # the row must say it failed, whatever failed
+        _set(
+            db_engine,
+            request_id,
+            status=RunRequestStatus.FAILED.value,
+            finished_at=dt.datetime.now(dt.UTC),
+            message=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+    _set(
+        db_engine,
+        request_id,
+        status=RunRequestStatus.COMPLETED.value,
+        finished_at=dt.datetime.now(dt.UTC),
+        compliance_run_id=result.get("run_id"),
+        message=(
+            f"{result.get('violations', 0)} vi phạm, {result.get('at_risk', 0)} có nguy cơ; "
+            f"{result.get('opened', 0)} việc mới, {result.get('resolved', 0)} việc đã khắc phục."
+        ),
+    )
+
+
+def _set(db_engine: Engine, request_id: int, **values: Any) -> None:
+    with db_engine.begin() as conn:
+        conn.execute(update(_requests()).where(_requests().c.id == request_id).values(**values))
+
+
+if __name__ == "__main__":  # pragma: no cover - the process _start launches
+    execute(db.make_engine(), int(sys.argv[1]))

@@ -1,0 +1,196 @@
+"""The JSON API: the same reads and acts as the pages, for scripts and other systems.
+
+Login is ``POST /login`` (in pages.py, shared with the browser form); every route here needs
+the session cookie, and every state-changing one the ``X-CSRF-Token`` header it returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from compliance.accounts import Account
+from compliance.followup.manage import update_task
+from compliance.review import queries, runs
+from compliance.review.decisions import Decision, decide
+from compliance.web.auth import OPERATORS, READERS, REVIEWERS, check_csrf, require, scope_of
+
+router = APIRouter(prefix="/api", tags=["api"])
+Reader = Annotated[Account, Depends(require(*READERS))]
+Reviewer = Annotated[Account, Depends(require(*REVIEWERS))]
+Operator = Annotated[Account, Depends(require(*OPERATORS))]
+Csrf = [Depends(check_csrf)]
+
+
+class DecisionIn(BaseModel):
+    decision: Decision
+    reason: str = ""
+    approver: str = Field(default="", description="Người phê duyệt (bắt buộc khi miễn trừ).")
+    until: dt.date | None = Field(default=None, description="Miễn trừ đến ngày (sau hôm nay).")
+
+
+class TaskChange(BaseModel):
+    assignee: str | None = None
+    status: str | None = Field(default=None, description="open, in_progress, waived, dismissed")
+    due_on: dt.date | None = None
+    reason: str | None = None
+
+
+class RunIn(BaseModel):
+    as_of: dt.date | None = None
+    unit: str | None = None
+    rule: str | None = None
+    province: str | None = None
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+@router.get("/me", summary="Tài khoản đang đăng nhập")
+def me(account: Reader) -> dict[str, Any]:
+    return {"name": account.name, "role": account.role.value, "scope": account.scope_code}
+
+
+@router.get("/findings", summary="Phát hiện của lần chạy toàn bộ gần nhất, trong phạm vi")
+def findings(
+    request: Request,
+    account: Reader,
+    rule: str | None = None,
+    status: str | None = Query(default=None, description="violation | at_risk"),
+    province: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        result = queries.findings_page(
+            conn, scope, rule=rule, status=status, province=province, page=page
+        )
+    result["items"] = [_jsonable(r) for r in result["items"]]
+    return _jsonable(result)
+
+
+@router.get("/units/{code}", summary="Hồ sơ một đơn vị (403/404 ngoài phạm vi)")
+def unit(request: Request, account: Reader, code: str) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        if queries.find_unit(conn, code) is None:
+            raise HTTPException(404, f"Không có đơn vị mã {code} trong sổ đăng ký.")
+        if not scope.contains(conn, code):
+            raise HTTPException(403, f"Đơn vị {code} nằm ngoài phạm vi của bạn.")
+        case = queries.case_file(conn, scope, code)
+    assert case is not None
+    case["registry"] = _jsonable(case["registry"])
+    case["findings"] = [_jsonable(f) for f in case["findings"]]
+    case["audit"] = [_jsonable(a) for a in case["audit"]]
+    for task in case["tasks"]:
+        task["events"] = [_jsonable(e) for e in task["events"]]
+    case["tasks"] = [_jsonable(t) for t in case["tasks"]]
+    return case
+
+
+@router.get("/tasks", summary="Việc cần theo dõi, có lọc và phân trang")
+def tasks(
+    request: Request,
+    account: Reader,
+    filters: Annotated[queries.Filters, Depends()],
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        result = queries.flagged(conn, scope, filters, page)
+    return {
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "items": [_jsonable(r) for r in result.rows],
+    }
+
+
+def _task(request: Request, account: Account, task_id: int) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        task = queries.task_in_scope(conn, scope, task_id)
+        if task is None:
+            exists = queries.task_exists(conn, task_id)
+            raise HTTPException(403 if exists else 404, "Không có việc này trong phạm vi của bạn.")
+    return task
+
+
+@router.get("/tasks/{task_id}", summary="Một việc")
+def task(request: Request, account: Reader, task_id: int) -> dict[str, Any]:
+    return _jsonable(_task(request, account, task_id))
+
+
+@router.patch("/tasks/{task_id}", dependencies=Csrf, summary="Giao việc, đổi trạng thái, hạn")
+def change_task(
+    request: Request, account: Reviewer, task_id: int, change: TaskChange
+) -> dict[str, Any]:
+    _task(request, account, task_id)
+    row = update_task(
+        request.app.state.engine,
+        task_id,
+        actor=account.name,
+        assignee=change.assignee,
+        status=change.status,
+        due_on=change.due_on,
+        reason=change.reason,
+    )
+    return _jsonable(dict(row._mapping))
+
+
+@router.post(
+    "/tasks/{task_id}/decision", dependencies=Csrf, summary="Xác nhận, bác bỏ hoặc miễn trừ"
+)
+def decision(request: Request, account: Reviewer, task_id: int, body: DecisionIn) -> dict[str, Any]:
+    _task(request, account, task_id)
+    row = decide(
+        request.app.state.engine,
+        task_id,
+        account,
+        body.decision,
+        reason=body.reason,
+        approver=body.approver,
+        until=body.until,
+    )
+    return _jsonable(dict(row._mapping))
+
+
+@router.get("/decisions", summary="Nhật ký quyết định và thay đổi (chỉ thêm, không sửa)")
+def decisions(request: Request, account: Reader, unit: str | None = None) -> list[dict[str, Any]]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        if unit is not None:
+            if not scope.contains(conn, unit):
+                raise HTTPException(403, f"Đơn vị {unit} nằm ngoài phạm vi của bạn.")
+            case = queries.case_file(conn, scope, unit)
+            entries = case["audit"] if case else []
+        else:
+            entries = queries.audit_log(conn, scope)
+    return [_jsonable(e) for e in entries]
+
+
+@router.post("/runs", dependencies=Csrf, status_code=202, summary="Chạy kiểm tra ngay")
+def run_now(request: Request, account: Operator, body: RunIn) -> dict[str, Any]:
+    request_id = runs.request_run(
+        request.app.state.engine,
+        account,
+        as_of=body.as_of,
+        unit=body.unit,
+        rule=body.rule,
+        province=body.province,
+    )
+    return {"id": request_id, "status": "queued"}
+
+
+@router.get("/runs/{request_id}", summary="Trạng thái một yêu cầu chạy")
+def run_state(request: Request, account: Reader, request_id: int) -> dict[str, Any]:
+    run = runs.get_request(request.app.state.engine, request_id)
+    if run is None:
+        raise HTTPException(404, "Không có yêu cầu chạy này.")
+    if run["requested_by"] != account.name and account.scope_code is not None:
+        raise HTTPException(403, "Yêu cầu chạy này không phải của bạn.")
+    return _jsonable(run)

@@ -1,0 +1,110 @@
+"""Who is asking, and may they: session login, CSRF tokens, roles, scope, login throttling.
+
+Sessions are signed cookies (Starlette's SessionMiddleware) holding only the account id and the
+CSRF token; the account is read from the database on every request, so a changed role or scope
+or a deactivated account takes effect at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+
+from compliance.accounts import Account, get_account
+from compliance.models.accounts import Role
+from compliance.review.scope import Scope
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+READERS = (Role.ADMIN, Role.OPERATOR, Role.INSPECTOR, Role.VIEWER)
+REVIEWERS = (Role.ADMIN, Role.INSPECTOR)
+OPERATORS = (Role.ADMIN, Role.OPERATOR)
+
+
+class NotAuthenticated(Exception):
+    """No valid session: pages redirect to the login form, the API answers 401."""
+
+
+class AddressThrottle:
+    """Failed logins per client address, so guessing names (which have no row to lock) is slow
+    too. In memory: it protects one server process; the per-account lock is in the database."""
+
+    def __init__(self, limit: int = 20, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def blocked(self, address: str) -> bool:
+        with self._lock:
+            failures = self._failures[address]
+            while failures and failures[0] < time.monotonic() - self.window:
+                failures.popleft()
+            return len(failures) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._failures[address].append(time.monotonic())
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def start_session(request: Request, account: Account) -> str:
+    """A fresh session on every login (no fixation): new id, new CSRF token."""
+    request.session.clear()
+    token = secrets.token_urlsafe(32)
+    request.session.update({"uid": account.id, "csrf": token})
+    return token
+
+
+def csrf_token(request: Request) -> str:
+    return str(request.session.get("csrf", ""))
+
+
+def current_account(request: Request) -> Account:
+    uid = request.session.get("uid")
+    account = get_account(request.app.state.engine, int(uid)) if uid is not None else None
+    if account is None:
+        request.session.clear()
+        raise NotAuthenticated
+    request.state.account = account
+    return account
+
+
+def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Account]]:
+    """A dependency: the caller's account, when its role is one of ``roles`` (else 403)."""
+
+    async def dependency(account: Annotated[Account, Depends(current_account)]) -> Account:
+        if account.role not in roles:
+            raise HTTPException(403, "Vai trò của bạn không được phép làm việc này.")
+        return account
+
+    return dependency
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's token, as a form field or header."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get(CSRF_FIELD)  # type: ignore[assignment]
+    expected = csrf_token(request)
+    if not expected or not sent or not secrets.compare_digest(str(sent), expected):
+        raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF): hãy tải lại trang.")
+
+
+def scope_of(request: Request, account: Account) -> Scope:
+    with request.app.state.engine.connect() as conn:
+        return Scope.of(conn, account.scope_code)

@@ -1,0 +1,91 @@
+"""The page templates and the Vietnamese formatting they share (dates, numbers, labels)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
+from compliance.models.followup import STATUS_VI
+from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
+from compliance.settings import TIMEZONE
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+ACTION_VI = {
+    "opened": "mở việc",
+    "resolved": "đã khắc phục",
+    "reopened": "mở lại",
+    "escalated": "chuyển cấp trên",
+    "updated": "cập nhật",
+    "confirmed": "xác nhận",
+    "waived": "miễn trừ",
+    "dismissed": "bác bỏ",
+    "lapsed": "hết hạn miễn trừ",
+    "user_added": "tạo tài khoản",
+    "run_requested": "yêu cầu chạy kiểm tra",
+}
+FIELD_VI = {
+    "status": "trạng thái",
+    "assignee": "người phụ trách",
+    "due_on": "hạn xử lý",
+    "reason": "lý do",
+    "waived_until": "miễn trừ đến",
+    "approver": "người phê duyệt",
+}
+
+
+def date_vn(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return f"{value.astimezone(TIMEZONE):%d/%m/%Y %H:%M}"
+    return f"{value:%d/%m/%Y}"
+
+
+def number(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else ("có" if value else "không")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(value)
+
+
+def plain(value: Any) -> str:
+    """A fact or registry value as a reviewer reads it."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return date_vn(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return date_vn(dt.date.fromisoformat(value))
+    return "—" if value is None else str(value)
+
+
+templates.env.filters.update(
+    date_vn=date_vn,
+    number=number,
+    plain=plain,
+    status_vi=lambda s: STATUS_VI.get(s, s),
+    severity_vi=lambda s: SEVERITY_VI.get(s, s),
+    finding_vi=lambda s: FINDING_STATUS_VI.get(s, s),
+    role_vi=lambda s: ROLE_VI.get(s, s),
+    run_status_vi=lambda s: RUN_STATUS_VI.get(s, s),
+    action_vi=lambda s: ACTION_VI.get(s, s),
+    field_vi=lambda s: FIELD_VI.get(s, s),
+)
+templates.env.globals["fact_labels"] = fact_labels
