@@ -93,8 +93,11 @@ def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, Account]]:
     return dependency
 
 
-async def check_csrf(request: Request) -> None:
-    """Every state-changing request carries the session's token, as a form field or header."""
+async def check_csrf(
+    request: Request, _account: Annotated[Account, Depends(current_account)]
+) -> None:
+    """Every state-changing request carries the session's token, as a form field or header
+    (checked after the session, so a stranger hears 401, not 403)."""
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -1,0 +1,145 @@
+"""A reviewed registry for the web tests: two generated provinces, a recorded run, accounts.
+
+Built once per database kind (SQLite, PostgreSQL) and shared by the module's tests; tests that
+decide on tasks pick tasks no other test touches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, select, text
+
+from compliance import db
+from compliance.accounts import add_user
+from compliance.engine.evaluate import evaluate
+from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.generate import GenerateOptions, generate_registry
+from compliance.models.followup import FollowUpTask
+from compliance.registry.importer import import_folder
+from compliance.rules.validate import load_rules
+from compliance.web.app import create_app
+from tests.conftest import POSTGRES_URL
+
+AS_OF = dt.date(2026, 10, 1)
+PASSWORD = "mật-khẩu-đủ-dài"
+PROVINCES = ("80", "66")
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    engine: Engine
+    direct_superior: str  # a direct-superior union in province 66 with tasks under it
+    federation_66: str
+
+
+def _build(engine: Engine, folder: Path) -> Reviewed:
+    db.upgrade(engine)
+    generate_registry(folder, GenerateOptions(provinces=PROVINCES, enterprises=1_500))
+    import_folder(engine, folder, effective_date=AS_OF)
+    rules = load_rules()
+    with engine.connect() as conn:
+        findings = evaluate(conn, rules, AS_OF)
+    record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+    tasks = FollowUpTask.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        dsu = conn.execute(
+            text(
+                "SELECT t.responsible_code FROM follow_up_tasks t JOIN unions u "
+                "ON u.code = t.responsible_code WHERE u.kind = 'direct_superior_union' "
+                "AND t.province_code = '66' GROUP BY t.responsible_code "
+                "ORDER BY count(*) DESC, t.responsible_code LIMIT 1"
+            )
+        ).scalar_one()
+        federation = conn.execute(
+            text("SELECT code FROM unions WHERE kind = 'provincial_federation' "
+                 "AND province_code = '66'")
+        ).scalar_one()  # fmt: off
+        assert conn.execute(select(tasks.c.id)).first() is not None
+    accounts = [
+        ("admin", "admin", None),
+        ("operator80", "operator", "80"),
+        ("inspector80", "inspector", "80"),
+        ("viewer80", "viewer", "80"),
+        ("inspector66", "inspector", "66"),
+        ("inspector_dsu", "inspector", dsu),
+        ("viewer_fed66", "viewer", federation),
+    ]
+    for name, role, scope in accounts:
+        add_user(engine, name, role, PASSWORD, scope)
+    return Reviewed(engine, dsu, federation)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def reviewed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Reviewed]:
+    folder = tmp_path_factory.mktemp("review")
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{folder / 'review.db'}")
+        yield _build(engine, folder / "delivery")
+        engine.dispose()
+        return
+    if not POSTGRES_URL:
+        if os.environ.get("CI"):
+            pytest.fail("COMPLIANCE_TEST_POSTGRES_URL is not set on CI: run scripts/test")
+        pytest.skip("no PostgreSQL server: run scripts/test, which starts one")
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"test_web_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = db.make_engine(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield _build(engine, folder / "delivery")
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_reviewed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Reviewed]:
+    """The browser tests' database (one kind is enough for what a browser adds)."""
+    folder = tmp_path_factory.mktemp("review-browser")
+    engine = db.make_engine(f"sqlite:///{folder / 'review.db'}")
+    yield _build(engine, folder / "delivery")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_for(reviewed: Reviewed):  # type: ignore[no-untyped-def]
+    return create_app(reviewed.engine)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Log in through the API; returns the CSRF token for state-changing calls."""
+    response = client.post("/login", data={"username": name, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["csrf_token"]
+
+
+@pytest.fixture
+def client_for(app_for):  # type: ignore[no-untyped-def]
+    """A new client (its own cookie jar) per account: ``client_for("inspector80")``."""
+    clients: list[TestClient] = []
+
+    def make(name: str | None = None) -> TestClient:
+        client = TestClient(app_for)
+        clients.append(client)
+        if name is not None:
+            client.headers["X-CSRF-Token"] = login(client, name)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
