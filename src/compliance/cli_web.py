@@ -75,6 +75,8 @@ def users_add(
         account = add_user(engine, name, role.value, password, scope)
     except ComplianceError as exc:
         raise _fail(exc) from None
+    finally:
+        engine.dispose()
     where = account.scope_code or "toàn quốc"
     console.print(f"Đã tạo tài khoản {account.name} ({ROLE_VI[account.role]}, phạm vi {where}).")
 
@@ -85,6 +87,11 @@ def users_list() -> None:
     from compliance.accounts import list_users
 
     table = RichTable("Tài khoản", "Vai trò", "Phạm vi")
-    for account in list_users(db.make_engine()):
+    engine = db.make_engine()
+    try:
+        accounts = list_users(engine)
+    finally:
+        engine.dispose()
+    for account in accounts:
         table.add_row(account.name, ROLE_VI[account.role], account.scope_code or "toàn quốc")
     console.print(table)

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -92,13 +93,15 @@ def _start(db_engine: Engine, request_id: int) -> None:
     env = dict(os.environ)
     env["COMPLIANCE_DATABASE_URL"] = db_engine.url.render_as_string(hide_password=False)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    subprocess.Popen(  # noqa: S603 - our own module, arguments we built
+    process = subprocess.Popen(  # noqa: S603 - our own module, arguments we built
         [sys.executable, "-m", "compliance.review.runs", str(request_id)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    # Reap it when it ends, so a finished run never lingers as a zombie of the server.
+    threading.Thread(target=process.wait, daemon=True).start()
 
 
 def get_request(db_engine: Engine, request_id: int) -> dict[str, Any] | None:

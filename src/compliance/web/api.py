@@ -55,6 +55,13 @@ def me(account: Reader) -> dict[str, Any]:
     return {"name": account.name, "role": account.role.value, "scope": account.scope_code}
 
 
+@router.get("/dashboard", summary="Tổng quan: việc theo quy tắc, mức độ, tỉnh; xu hướng")
+def dashboard(request: Request, account: Reader) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        return queries.dashboard(conn, scope)
+
+
 @router.get("/findings", summary="Phát hiện của lần chạy toàn bộ gần nhất, trong phạm vi")
 def findings(
     request: Request,

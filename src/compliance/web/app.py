@@ -73,6 +73,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.mount("/static/htmx", StaticFiles(directory=str(files("js_lib_htmx") / "static" / "htmx")))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(pages.session_router)
     app.include_router(pages.router)
     _handlers(app)
     return app

@@ -29,6 +29,7 @@ from compliance.web.auth import (
 from compliance.web.render import templates
 
 router = APIRouter(include_in_schema=False)
+session_router = APIRouter(tags=["phiên"])  # login and logout: documented, for scripts too
 Reader = Annotated[Account, Depends(require(*READERS))]
 Reviewer = Annotated[Account, Depends(require(*REVIEWERS))]
 Operator = Annotated[Account, Depends(require(*OPERATORS))]
@@ -69,7 +70,7 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-@router.post("/login", include_in_schema=True, tags=["phiên"], summary="Đăng nhập")
+@session_router.post("/login", summary="Đăng nhập")
 def login(
     request: Request,
     username: Annotated[str, Form()],
@@ -113,7 +114,7 @@ def login(
     )
 
 
-@router.post("/logout", dependencies=[Csrf], include_in_schema=True, tags=["phiên"])
+@session_router.post("/logout", dependencies=[Csrf], summary="Đăng xuất")
 def logout(request: Request) -> Response:
     """Kết thúc phiên."""
     request.session.clear()
