@@ -1,0 +1,154 @@
+"""The review UI in a real browser: Playwright driving Debian's chromium (scripts/system).
+
+The server is the real application under uvicorn on a loopback port, over the generated
+registry; nothing is mocked between the browser and the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import text
+
+from compliance.settings import today
+from compliance.web.app import create_app
+from tests.web.conftest import PASSWORD, Reviewed
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def server(sqlite_reviewed: Reviewed) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(sqlite_reviewed.engine), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _log_in(page: Page, server: str, name: str) -> None:
+    page.goto(f"{server}/units")
+    expect(page).to_have_url(f"{server}/login?next=/units")
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{server}/units")
+
+
+def test_review_a_unit_and_waive_its_task(
+    page: Page, server: str, sqlite_reviewed: Reviewed
+) -> None:
+    _log_in(page, server, "inspector80")
+    expect(page.get_by_test_id("who")).to_contain_text("inspector80")
+    total = page.get_by_test_id("result-count").inner_text()
+
+    # filter: the table is replaced in place (htmx) and the address keeps the filter
+    page.get_by_test_id("filter-rule").select_option("union.establishment")
+    expect(page.get_by_test_id("result-count")).not_to_have_text(total)
+    expect(page).to_have_url(
+        f"{server}/units?q=&rule=union.establishment&severity=&status=active&province=&assignee="
+    )
+    rows = page.get_by_test_id("units-table").locator("tbody tr")
+    expect(rows.first).to_contain_text("Doanh nghiệp có từ 25 lao động")
+    first_name = rows.first.locator("td a").first.inner_text()
+
+    # search by name narrows to that unit
+    page.get_by_test_id("search").fill(first_name)
+    page.get_by_role("button", name="Lọc").click()
+    expect(rows.first.locator("td a").first).to_have_text(first_name)
+
+    # open the case file: registry facts, the explanation, the quoted source
+    rows.first.locator("td a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first_name)
+    finding = page.get_by_test_id("finding").first
+    expect(finding).to_contain_text("chưa có công đoàn cơ sở")
+    finding.locator("summary").click()
+    expect(finding.locator("blockquote")).to_contain_text("100% doanh nghiệp có từ 25 lao động")
+    expect(finding.locator("blockquote")).to_contain_text("000_14c18d3c2f2feb98.txt, mục II.1")
+    expect(page.get_by_text("Số lao động", exact=True)).to_be_visible()
+
+    # waive with a reason, an approver and an expiry
+    until = today() + dt.timedelta(days=45)
+    task = page.get_by_test_id("task").first
+    task.get_by_label("Miễn trừ", exact=True).check()
+    task.get_by_test_id("reason").fill("Doanh nghiệp đang làm thủ tục sáp nhập")
+    task.get_by_test_id("approver").fill("Chủ nhiệm Ủy ban kiểm tra")
+    task.get_by_test_id("until").fill(until.isoformat())
+    task.get_by_role("button", name="Ghi quyết định").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Đã ghi quyết định")
+    expect(page.get_by_test_id("task-status").first).to_have_text("miễn trừ")
+    audit = page.get_by_test_id("audit")
+    expect(audit).to_contain_text("inspector80")
+    expect(audit).to_contain_text("miễn trừ")
+    expect(audit).to_contain_text("Chủ nhiệm Ủy ban kiểm tra")
+    expect(audit).to_contain_text(f"{until:%d/%m/%Y}")
+
+    with sqlite_reviewed.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT actor, action FROM audit_log WHERE note = :note"),
+            {"note": "Doanh nghiệp đang làm thủ tục sáp nhập"},
+        ).one()
+    assert tuple(stored) == ("inspector80", "waived")
+
+    # log out: the session is gone
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(f"{server}/login")
+    page.goto(f"{server}/")
+    expect(page).to_have_url(f"{server}/login?next=/")
+
+
+def test_a_case_file_outside_the_scope_is_refused(page: Page, server: str) -> None:
+    _log_in(page, server, "inspector80")
+    response = page.goto(f"{server}/units/LDLD-66")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Không được phép")
+
+
+def test_usable_on_a_phone(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    _log_in(page, server, "viewer80")
+    for path in ("/", "/units", "/tasks"):
+        page.goto(f"{server}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways on a phone by {overflow}px"
+    expect(page.locator("svg.chart")).to_have_count(0)  # not on /tasks
+    page.goto(f"{server}/")
+    expect(page.locator("svg.chart")).to_be_visible()
+    context.close()
