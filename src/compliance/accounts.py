@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, select, update
 
+from compliance import db
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry, Role, User
 from compliance.review.scope import scope_kind
@@ -64,7 +65,7 @@ def add_user(
         raise AccountError(f"Vai trò '{role}' không hợp lệ; chỉ nhận: {roles}.") from None
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
-    with db_engine.begin() as conn:
+    with db.writing(db_engine) as conn:
         if conn.execute(select(_users().c.id).where(_users().c.name == name)).first():
             raise AccountError(f"Tài khoản '{name}' đã có.")
         if scope_code is not None and not _scope_exists(conn, scope_code):
@@ -102,29 +103,41 @@ def _scope_exists(conn: Connection, code: str) -> bool:
 def authenticate(db_engine: Engine, name: str, password: str) -> Account | None:
     """The account when the password is right; None when not; LoginThrottled while locked."""
     now = dt.datetime.now(dt.UTC)
-    with db_engine.begin() as conn:
+    with db_engine.connect() as conn:
         row = conn.execute(select(_users()).where(_users().c.name == name.strip())).first()
-        if row is None or not row.active:
-            _verify(_DUMMY_HASH, password)
-            return None
-        locked_until = _aware(row.locked_until)
-        if locked_until is not None and locked_until > now:
-            raise LoginThrottled(
-                "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa đến "
-                f"{locked_until.astimezone(TIMEZONE):%H:%M}. Hãy thử lại sau."
+    if row is None or not row.active:
+        _verify(_DUMMY_HASH, password)
+        return None
+    locked_until = _aware(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        raise LoginThrottled(
+            "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa đến "
+            f"{locked_until.astimezone(TIMEZONE):%H:%M}. Hãy thử lại sau."
+        )
+    users = _users()
+    if _verify(row.password_hash, password):
+        if row.failed_logins or row.locked_until is not None:
+            with db.writing(db_engine) as conn:
+                conn.execute(
+                    update(users)
+                    .where(users.c.id == row.id)
+                    .values(failed_logins=0, locked_until=None)
+                )
+        return Account(row.id, row.name, Role(row.role), row.scope_code)
+    with db.writing(db_engine) as conn:
+        failures = conn.execute(
+            update(users)
+            .where(users.c.id == row.id)
+            .values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)
+        ).scalar_one()
+        if failures >= MAX_FAILURES:
+            conn.execute(
+                update(users)
+                .where(users.c.id == row.id)
+                .values(failed_logins=0, locked_until=now + LOCK_OUT)
             )
-        values: dict[str, object]
-        if _verify(row.password_hash, password):
-            values = {"failed_logins": 0, "locked_until": None}
-            account = Account(row.id, row.name, Role(row.role), row.scope_code)
-        else:
-            failures = row.failed_logins + 1
-            values = {"failed_logins": failures}
-            if failures >= MAX_FAILURES:
-                values = {"failed_logins": 0, "locked_until": now + LOCK_OUT}
-            account = None
-        conn.execute(update(_users()).where(_users().c.id == row.id).values(**values))
-    return account
+    return None
 
 
 def get_account(db_engine: Engine, user_id: int) -> Account | None:

@@ -28,9 +28,9 @@ def serve_command(
     """Serve the review web UI (and its JSON API, documented at /docs)."""
     import uvicorn
 
-    from compliance.web.app import create_app
+    from compliance.web.app import WEB_POOL, create_app
 
-    engine = db.make_engine()
+    engine = db.make_engine(**WEB_POOL)
     try:
         db.require_schema(engine)
     except ComplianceError as exc:

@@ -6,6 +6,8 @@ from the same Alembic migrations (``compliance/migrations``), never from ``creat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from compliance.exceptions import DatabaseError
@@ -57,7 +59,21 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get(_BEGIN, '')}")
+
+
+_BEGIN = "sqlite_begin"
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it takes the write lock at BEGIN (IMMEDIATE), so
+    concurrent writers queue on busy_timeout instead of failing when a read upgrades to a write
+    (SQLITE_BUSY without waiting). Elsewhere a plain transaction."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_BEGIN: "IMMEDIATE"})
+        with conn.begin():
+            yield conn
 
 
 def alembic_config(url: str) -> Config:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from compliance import db
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry
 from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask, TaskEvent, TaskStatus
@@ -74,7 +75,7 @@ def update_task(
         )
     if status == TaskStatus.DISMISSED and not reason:
         raise TaskError("Bác bỏ cần lý do (--reason).")
-    with db_engine.begin() as conn:
+    with db.writing(db_engine) as conn:
         task = conn.execute(select(_t()).where(_t().c.id == task_id).with_for_update()).first()
         if task is None:
             raise TaskError(f"Không có việc số {task_id}.")

@@ -45,7 +45,7 @@ def request_run(
     """Record the request (refused outside the operator's scope) and start its process."""
     if account.role not in (Role.ADMIN, Role.OPERATOR):
         raise RunRefused("Chỉ quản trị hoặc vận hành mới được chạy kiểm tra.")
-    with db_engine.begin() as conn:
+    with db.writing(db_engine) as conn:
         scope = Scope.of(conn, account.scope_code)
         if unit and not scope.contains(conn, unit):
             raise RunRefused(f"Đơn vị {unit} nằm ngoài phạm vi của bạn ({scope.label}).")

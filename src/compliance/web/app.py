@@ -46,8 +46,12 @@ def secret_key(db_engine: Engine) -> str:
     return path.read_text().strip()
 
 
+# Up to 40 requests run at once (Starlette's thread pool); each holds one connection at a time.
+WEB_POOL: dict[str, Any] = {"pool_size": 20, "max_overflow": 30, "pool_timeout": 10}
+
+
 def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False) -> FastAPI:
-    db_engine = db_engine or db.make_engine()
+    db_engine = db_engine or db.make_engine(**WEB_POOL)
     db.require_schema(db_engine)
     app = FastAPI(
         title="Giám sát tuân thủ công đoàn — API",
@@ -62,6 +66,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.state.engine = db_engine
     app.state.rules = {r.id: r for r in load_rules()}
     app.state.throttle = AddressThrottle()
+    app.state.scopes = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(db_engine),

@@ -108,6 +108,17 @@ async def check_csrf(
         raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF): hãy tải lại trang.")
 
 
+SCOPE_TTL = 60.0  # seconds a scope's kind is trusted before the registry is asked again
+
+
 def scope_of(request: Request, account: Account) -> Scope:
+    """The account's scope; what kind of code it is (province or union) is cached for a minute,
+    as every page asks and it only changes with an import."""
+    cache: dict[str | None, tuple[float, Scope]] = request.app.state.scopes
+    hit = cache.get(account.scope_code)
+    if hit is not None and hit[0] > time.monotonic():
+        return Scope(hit[1].kind, hit[1].code)  # a fresh object: its SQL is built per request
     with request.app.state.engine.connect() as conn:
-        return Scope.of(conn, account.scope_code)
+        scope = Scope.of(conn, account.scope_code)
+    cache[account.scope_code] = (time.monotonic() + SCOPE_TTL, scope)
+    return scope
