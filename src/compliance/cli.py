@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from compliance import db
+from compliance.cli_reports import report_command, scorecard_command
 from compliance.cli_rules import evaluate_command, rules_app
 from compliance.cli_tasks import escalate_command, notify_app, run_command, tasks_app
 from compliance.cli_web import serve_command, users_app
@@ -36,6 +37,8 @@ app.add_typer(users_app, name="users")
 app.command("evaluate")(evaluate_command)
 app.command("run")(run_command)
 app.command("escalate")(escalate_command)
+app.command("report")(report_command)
+app.command("scorecard")(scorecard_command)
 app.command("serve")(serve_command)
 
 

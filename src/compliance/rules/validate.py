@@ -30,6 +30,7 @@ from compliance.registry.contract import TABLES_BY_NAME
 from compliance.rules import model
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
 from compliance.rules.templates import RULE_FIELDS, TEMPLATE_NAMES, UNIT_FIELDS, attribute_uses
+from compliance.targets.model import check_target
 
 
 def default_rules_dir() -> Path:
@@ -369,11 +370,16 @@ def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
 
 
 def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
-    """Every rule under ``paths``; raises :class:`RulesInvalid` with all problems of all files."""
+    """Every rule under ``paths``; raises :class:`RulesInvalid` with all problems of all files.
+
+    Aggregate targets (``kind: target``, under ``rules/targets/``) are checked too, so one
+    ``compliance rules validate`` covers the catalogue, but not returned: they are not rules.
+    """
     paths = paths or [default_rules_dir()]
     problems: list[Problem] = []
     loaded: list[LoadedRule] = []
     seen: dict[str, Path] = {}
+    waivers: list[tuple[Path, int, str | None]] = []  # targets' per-unit rules, checked last
     files = rule_files(paths)
     missing = [p for p in paths if not p.exists()]
     problems.extend(Problem(p, 1, "no such file or folder") for p in missing)
@@ -385,6 +391,12 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
             continue
         if not isinstance(data, LineDict):
             problems.append(Problem(path, 1, "a rule file holds one mapping (id:, title:, …)"))
+            continue
+        if data.get("kind") == "target":  # an aggregate target (rules/targets/): not a rule
+            target, target_problems = check_target(data)
+            problems.extend(Problem(path, line, message) for line, message in target_problems)
+            if target is not None:
+                waivers.append((path, line_of(data, ("waiver_rule",)), target.waiver_rule))
             continue
         try:
             rule = model.Rule.model_validate(data)
@@ -404,6 +416,11 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
         problems.extend(found)
         if not found and violation is not None:
             loaded.append(LoadedRule(rule, path, violation, at_risk))
+    problems.extend(
+        Problem(path, line, f"unknown waiver_rule '{rule_id}'{suggest(rule_id, seen)}")
+        for path, line, rule_id in waivers
+        if rule_id and seen and rule_id not in seen
+    )
     if problems:
         raise RulesInvalid(sorted(problems, key=lambda p: (str(p.file), p.line)))
     return loaded

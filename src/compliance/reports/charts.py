@@ -1,0 +1,126 @@
+"""SVG charts: the scorecard's shares against their thresholds, and each target's trend.
+
+Drawn from Jinja2 templates (autoescaped) rather than a plotting library: the figures are a
+few bars and lines, the SVG goes inline into the HTML, and WeasyPrint renders the same markup
+into the PDF — with the report's fonts, so Vietnamese labels keep their diacritics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from compliance.targets.figures import number_vi
+from compliance.targets.scorecard import Scorecard, ScoreRow
+
+BAR_WIDTH = 760
+LABEL_WIDTH = 300
+ROW_HEIGHT = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: float
+    label: str
+    width: float  # of the actual value
+    mark: float  # x of the threshold
+    met: bool
+    text: str
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def bars(env: Environment, scorecard: Scorecard) -> Markup | None:
+    """Horizontal bars of every measured percentage with its threshold; None if there is none."""
+    span = BAR_WIDTH - LABEL_WIDTH - 70
+    items = []
+    for i, row in enumerate(scorecard.rows, start=1):
+        fig = row.figure
+        if row.target.unit != "percent" or fig is None or fig.value is None:
+            continue
+        items.append(
+            Bar(
+                y=20 + len(items) * ROW_HEIGHT,
+                label=f"{i}. {_short(row.target.title)}",
+                width=span * fig.value / 100.0,
+                mark=LABEL_WIDTH + span * row.target.threshold / 100.0,
+                met=bool(fig.met),
+                text=f"{number_vi(fig.value, 1)}%",
+            )
+        )
+    if not items:
+        return None
+    height = 40 + len(items) * ROW_HEIGHT
+    template = env.get_template("bars.svg.j2")
+    return Markup(
+        template.render(
+            bars=items,
+            width=BAR_WIDTH,
+            height=height,
+            left=LABEL_WIDTH,
+            span=span,
+            title=f"Tỷ lệ đạt so với chỉ tiêu — {scorecard.province_name}",
+        )  # fmt: skip
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) -> Markup | None:
+    """The target's values over the registry's years, its threshold and the projection."""
+    values = [(p.year, p.value) for p in row.trend if p.value is not None]
+    if not values:
+        return None
+    target = row.target
+    years = [y for y, _ in values]
+    last = max(years[-1], target.year) if row.projection is not None else years[-1]
+    first = years[0]
+    left, right, top, bottom = 52, 14, 26, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    if target.unit == "percent":
+        top_value = 100.0
+    else:
+        top_value = max([v for _, v in values] + [target.threshold, row.projection or 0.0]) * 1.1
+        top_value = top_value or 1.0
+
+    def x_of(year: float) -> float:
+        return left + (plot_w * (year - first) / (last - first) if last > first else plot_w / 2)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - min(value, top_value) / top_value)
+
+    digits = 1 if target.unit == "percent" else 0
+    suffix = "%" if target.unit == "percent" else ""
+    points = [Point(x_of(y), y_of(v), f"{number_vi(v, digits)}{suffix}") for y, v in values]
+    projection = None
+    if row.projection is not None:
+        projection = Point(x_of(target.year), y_of(row.projection),
+                           f"{number_vi(row.projection, digits)}{suffix}")  # fmt: skip
+    ticks = sorted({*years, last})
+    template = env.get_template("trend.svg.j2")
+    return Markup(
+        template.render(
+            width=width,
+            height=height,
+            left=left,
+            right=width - right,
+            top=top,
+            bottom=top + plot_h,
+            points=points,
+            projection=projection,
+            threshold_y=y_of(target.threshold),
+            threshold=f"{number_vi(target.threshold, 0)}{suffix}",
+            ticks=[(x_of(t), str(t)) for t in ticks],
+            top_label=f"{number_vi(top_value, 0)}{suffix}",
+            title=_short(target.title, 50),
+        )  # fmt: skip
+    )

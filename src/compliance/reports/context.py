@@ -1,0 +1,267 @@
+"""Everything a report shows, read from the registry once; the renderers only lay it out.
+
+Findings come from the **recorded findings of the latest compliance run** judged on or before
+the report's day (and covering the province): a report states what the committee's runs saw
+and what their follow-up tasks track, and reading it never re-evaluates. When no run has been
+recorded yet the engine evaluates on the spot (read-only) and the report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from compliance.models import Union
+from compliance.models.followup import (
+    ACTIVE_STATUSES,
+    STATUS_VI,
+    ComplianceRun,
+    FollowUpTask,
+    RecordedFinding,
+)
+from compliance.targets.load import LoadedTarget
+from compliance.targets.model import current_provinces
+from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
+
+OVERDUE_LIMIT = 500  # rows listed; the total is always given
+FINDING_STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ"}
+
+
+def _t(model: Any) -> Any:
+    return model.__table__
+
+
+def date_vn(day: dt.date) -> str:
+    """'ngày 05 tháng 01 năm 2024': days below 10 and months below 3 take a leading zero, as
+    the rules for administrative documents (Decree 30/2020/NĐ-CP) ask."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """The administrative frame: who issues it, its number, place and date, who receives it."""
+
+    parent: str | None  # the issuer's superior, above the issuer's name
+    issuer: str  # in capitals, as the header prints it
+    issuer_name: str  # as a sentence names it
+    number: str
+    place: str
+    day: dt.date
+    title: str
+    subtitle: str
+    recipients: list[str]
+    signer_role: str
+    signer_title: str
+
+    @property
+    def place_and_date(self) -> str:
+        return f"{self.place}, {date_vn(self.day)}"
+
+
+@dataclass(frozen=True)
+class FindingCount:
+    rule: str
+    title: str
+    province: str
+    province_name: str
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    id: int
+    rule: str
+    unit: str
+    unit_name: str
+    period: str
+    due_on: dt.date
+    days_overdue: int
+    responsible: str
+    status: str
+    escalation_level: int
+
+
+@dataclass
+class ReportData:
+    as_of: dt.date
+    province: str | None
+    document: Document
+    scorecards: list[Scorecard]
+    findings: list[FindingCount]
+    findings_source: str  # Vietnamese: which run (or a live evaluation) the findings come from
+    overdue: list[OverdueTask]
+    overdue_total: int
+    charts: dict[str, Any] = field(default_factory=dict)  # filled by the renderers
+
+    @property
+    def excluded(self) -> int:
+        return sum(s.excluded for s in self.scorecards)
+
+
+def document(
+    conn: Connection, as_of: dt.date, province: str | None, number: str | None
+) -> Document:
+    names = current_provinces()
+    if province is None:
+        parent, name, place, scope = None, "Tổng Liên đoàn Lao động Việt Nam", "Hà Nội", "cả nước"
+        recipients = ["Đoàn Chủ tịch Tổng Liên đoàn (để báo cáo)",
+                      "Ủy ban Kiểm tra Tổng Liên đoàn", "Liên đoàn Lao động các tỉnh, thành phố",
+                      "Lưu: VT, UBKT."]  # fmt: skip
+        kind = "TLĐ"
+    else:
+        u = _t(Union)
+        found = conn.execute(
+            select(u.c.name).where(
+                u.c.kind == "provincial_federation", u.c.province_code == province
+            )
+        ).scalar()
+        place = names[province].removeprefix("Thành phố ")
+        city = place != names[province]
+        name = found or f"Liên đoàn Lao động {'thành phố' if city else 'tỉnh'} {place}"
+        parent, scope = (
+            "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM",
+            f"{'thành phố' if city else 'tỉnh'} {place}",
+        )
+        recipients = ["Tổng Liên đoàn Lao động Việt Nam (để báo cáo)", "Thường trực Tỉnh ủy",
+                      "Ủy ban Kiểm tra Liên đoàn Lao động tỉnh",
+                      "Các công đoàn cấp trên trực tiếp cơ sở", "Lưu: VP, UBKT."]  # fmt: skip
+        kind = "LĐLĐ"
+    return Document(
+        parent=parent,
+        issuer=name.upper(),
+        issuer_name=name,
+        number=f"Số: {number or '      '}/BC-{kind}",
+        place=place,
+        day=as_of,
+        title="BÁO CÁO",
+        subtitle=(
+            f"Kết quả thực hiện chỉ tiêu và tình hình tuân thủ của tổ chức công đoàn "
+            f"{scope} đến ngày {as_of:%d/%m/%Y}"
+        ),  # fmt: skip
+        recipients=recipients,
+        signer_role="TM. BAN THƯỜNG VỤ" if province else "TM. ĐOÀN CHỦ TỊCH",
+        signer_title="CHỦ TỊCH",
+    )
+
+
+def latest_run(conn: Connection, as_of: dt.date, province: str | None) -> Any:
+    """The newest compliance run judged on or before ``as_of`` that covers ``province``."""
+    r = _t(ComplianceRun)
+    rows = conn.execute(
+        select(r.c.id, r.c.as_of, r.c.scope)
+        .where(r.c.kind == "compliance", r.c.as_of <= as_of)
+        .order_by(r.c.as_of.desc(), r.c.id.desc())
+        .limit(50)
+    ).all()
+    for row in rows:
+        scope = row.scope or {}
+        if scope.get("rules") or scope.get("units"):
+            continue  # a partial run does not speak for the whole catalogue
+        if scope.get("province") in (None, province):
+            return row
+    return None
+
+
+def _rule_titles() -> dict[str, str]:
+    from compliance.rules.validate import load_rules
+
+    return {r.id: r.rule.title for r in load_rules()}
+
+
+def findings_by_rule(
+    conn: Connection, as_of: dt.date, province: str | None
+) -> tuple[list[FindingCount], str]:
+    titles, names = _rule_titles(), current_provinces()
+    run = latest_run(conn, as_of, province)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    if run is not None:
+        f = _t(RecordedFinding)
+        statement = (
+            select(f.c.rule, f.c.province_code, f.c.status, func.count())
+            .where(f.c.run_id == run.id)
+            .group_by(f.c.rule, f.c.province_code, f.c.status)
+        )
+        if province:
+            statement = statement.where(f.c.province_code == province)
+        for rule, code, status, n in conn.execute(statement):
+            counts[(rule, code or "", status)] += n
+        source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
+    else:
+        from compliance.engine.evaluate import Scope, evaluate
+        from compliance.rules.validate import load_rules
+
+        for finding in evaluate(conn, load_rules(), as_of, Scope.of(province=province)):
+            counts[(finding.rule, finding.province_code or "", finding.status)] += 1
+        source = ("Chưa có lần rà soát nào được ghi đến ngày này: phát hiện được tính trực tiếp "
+                  "từ sổ đăng ký (không ghi vào cơ sở dữ liệu).")  # fmt: skip
+    rows = [
+        FindingCount(
+            rule,
+            titles.get(rule, rule),
+            code,
+            names.get(code, code or "—"),
+            FINDING_STATUS_VI.get(status, status),
+            n,
+        )  # fmt: skip
+        for (rule, code, status), n in sorted(counts.items())
+    ]
+    return rows, source
+
+
+def overdue_tasks(
+    conn: Connection, as_of: dt.date, province: str | None, limit: int = OVERDUE_LIMIT
+) -> tuple[list[OverdueTask], int]:
+    """Open, in-progress and escalated tasks whose due day is before ``as_of``."""
+    t, u = _t(FollowUpTask), _t(Union).alias("body")
+    where = [t.c.status.in_([str(s) for s in ACTIVE_STATUSES]), t.c.due_on < as_of]
+    if province:
+        where.append(t.c.province_code == province)
+    total = conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
+    statement = (
+        select(t, u.c.name.label("body_name"))
+        .select_from(t.outerjoin(u, u.c.code == t.c.responsible_code))
+        .where(*where)
+        .order_by(t.c.due_on, t.c.id)
+        .limit(limit)
+    )
+    tasks = [
+        OverdueTask(
+            row.id,
+            row.rule,
+            row.unit,
+            row.unit_name or row.unit,
+            row.period_key or "—",
+            row.due_on,
+            (as_of - row.due_on).days,
+            row.body_name or row.responsible_code or row.responsible_kind,
+            STATUS_VI.get(row.status, row.status),
+            row.escalation_level,
+        )  # fmt: skip
+        for row in conn.execute(statement)
+    ]
+    return tasks, int(total)
+
+
+def build_report(
+    conn: Connection,
+    as_of: dt.date,
+    targets: Sequence[LoadedTarget],
+    province: str | None = None,
+    number: str | None = None,
+) -> ReportData:
+    """The report of ``province`` (every province with targets when None) as of ``as_of``."""
+    provinces = [province] if province else target_provinces(targets)
+    scorecards = [compute_scorecard(conn, as_of, code, targets) for code in provinces]
+    findings, source = findings_by_rule(conn, as_of, province)
+    overdue, total = overdue_tasks(conn, as_of, province)
+    return ReportData(
+        as_of, province, document(conn, as_of, province, number), scorecards, findings, source,
+        overdue, total,
+    )  # fmt: skip

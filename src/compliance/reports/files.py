@@ -1,0 +1,165 @@
+"""Writing reports: checked inputs, atomic files, the reports of a run, the latest of a folder.
+
+A report is rendered completely in memory, written to a temporary file beside the target and
+renamed over it: a failure at any point leaves no partial file, and a reader never sees half
+a PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Engine
+
+from compliance import db
+from compliance.exceptions import ComplianceError
+from compliance.reports.context import ReportData, build_report
+from compliance.rules.validate import RulesInvalid
+from compliance.targets.load import LoadedTarget, load_targets
+from compliance.targets.model import current_provinces
+
+Format = Literal["html", "pdf", "xlsx"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "xlsx")
+_NAME = re.compile(
+    r"^bao-cao-(?P<scope>[0-9a-z-]+)-(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>html|pdf|xlsx)$"
+)
+
+
+class ReportError(ComplianceError):
+    """A report cannot be written; the message (Vietnamese) says what to change."""
+
+    code = "report.error"
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_province(province: str | None) -> str | None:
+    """The two-digit 2025 code, or :class:`ReportError` naming the valid ones."""
+    if province is None:
+        return None
+    code = f"{int(province):02d}" if province.isdigit() else province
+    provinces = current_provinces()
+    if code not in provinces:
+        valid = ", ".join(f"{c} ({n})" for c, n in sorted(provinces.items()))
+        raise ReportError(
+            "report.unknown_province",
+            f"Không có tỉnh mã '{province}'. Mã tỉnh là mã 2 chữ số theo danh mục năm 2025: "
+            f"{valid}.",
+        )
+    return code
+
+
+def _targets() -> list[LoadedTarget]:
+    try:
+        return load_targets()
+    except RulesInvalid as exc:
+        raise ReportError(
+            "report.targets_invalid",
+            "Tệp chỉ tiêu không hợp lệ; hãy chạy 'compliance rules validate':\n" + str(exc),
+        ) from exc
+
+
+def prepare(
+    engine: Engine, as_of: dt.date, province: str | None = None, number: str | None = None
+) -> ReportData:
+    """Check the inputs and the database, then read everything the report shows."""
+    code = check_province(province)
+    db.require_schema(engine)
+    targets = _targets()
+    with engine.connect() as conn:
+        return build_report(conn, as_of, targets, code, number)
+
+
+def render(report: ReportData, fmt: Format) -> bytes:
+    from compliance.reports.render import render_html, render_pdf
+    from compliance.reports.xlsx import workbook_bytes
+
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report)
+    return workbook_bytes(report)
+
+
+def write_atomically(path: Path, content: bytes) -> Path:
+    """Write ``content`` to ``path`` through a temporary file renamed over it."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise ReportError(
+            "report.no_folder", f"Không có thư mục {folder} để ghi báo cáo; hãy tạo thư mục trước."
+        )
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_report(
+    engine: Engine,
+    as_of: dt.date,
+    fmt: Format,
+    out: Path,
+    province: str | None = None,
+    number: str | None = None,
+) -> Path:
+    """The ``compliance report`` command: one report, one file, all or nothing."""
+    if fmt not in FORMATS:
+        raise ReportError(
+            "report.unknown_format", f"Định dạng '{fmt}' không hỗ trợ; chỉ nhận: html, pdf, xlsx."
+        )
+    report = prepare(engine, as_of, province, number)
+    return write_atomically(out, render(report, fmt))
+
+
+def report_name(as_of: dt.date, province: str | None, fmt: Format) -> str:
+    return f"bao-cao-{province or 'ca-nuoc'}-{as_of.isoformat()}.{fmt}"
+
+
+def write_run_reports(
+    engine: Engine,
+    as_of: dt.date,
+    out_dir: Path,
+    province: str | None = None,
+    formats: Sequence[Format] = FORMATS,
+) -> list[Path]:
+    """Every format of one report into ``out_dir`` (created), read once, rendered per format."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = prepare(engine, as_of, province)
+    code = check_province(province)
+    return [
+        write_atomically(out_dir / report_name(as_of, code, fmt), render(report, fmt))
+        for fmt in formats
+    ]
+
+
+def latest_reports(directory: Path, province: str | None = None) -> dict[str, Path]:
+    """Format → the report of the latest day in ``directory`` (for the web UI's links).
+
+    Only files named by :func:`report_name` count; with ``province``, only that province's
+    (``None``: every scope, the latest day first).
+    """
+    if not directory.is_dir():
+        return {}
+    found: dict[str, tuple[str, float, Path]] = {}
+    for path in directory.iterdir():
+        match = _NAME.match(path.name)
+        if not match or province is not None and match["scope"] != province:
+            continue
+        key = (match["day"], path.stat().st_mtime)
+        best = found.get(match["ext"])
+        if best is None or key > best[:2]:
+            found[match["ext"]] = (*key, path)
+    return {ext: path for ext, (_day, _mtime, path) in sorted(found.items())}

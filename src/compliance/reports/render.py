@@ -1,0 +1,81 @@
+"""HTML from Jinja2 templates (autoescaped), and PDF from that HTML through WeasyPrint.
+
+The templates lay the report out as a Vietnamese administrative document: the issuing body
+and the document number on the left, the national motto on the right, place and date, title,
+body, then "Nơi nhận" and the signature block. The CSS font stack names Noto Serif and DejaVu
+Serif first (Debian's fonts-noto-core and fonts-dejavu-core carry every Vietnamese diacritic),
+so WeasyPrint never falls back to a font that drops a tone mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from compliance.reports import charts
+from compliance.reports.context import ReportData, date_vn
+from compliance.targets.figures import number_vi
+
+TEMPLATES = Path(__file__).parent / "templates"
+COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
+
+
+def _number(value: float | None, decimals: int = 0) -> str:
+    return "—" if value is None else number_vi(value, decimals)
+
+
+def value_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{number_vi(value, 1)}%" if unit == "percent" else number_vi(value)
+
+
+def threshold_text(target: Any) -> str:
+    return (
+        f"{COMPARISON_VI[target.comparison]} {value_text(target.threshold, target.unit)}".replace(
+            ",0%", "%"
+        )
+    )
+
+
+def _day(value: dt.date | None) -> str:
+    return "—" if value is None else f"{value:%d/%m/%Y}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(number=_number, value=value_text, threshold=threshold_text, day=_day,
+                       date_vn=date_vn)  # fmt: skip
+    return env
+
+
+def add_charts(report: ReportData) -> None:
+    """SVG charts per province (bars) and per measured target (trend)."""
+    env = environment()
+    for card in report.scorecards:
+        report.charts[f"bars:{card.province}"] = charts.bars(env, card)
+        for row in card.rows:
+            report.charts[f"trend:{row.target.id}"] = charts.trend(env, row)
+
+
+def render_html(report: ReportData) -> str:
+    if not report.charts:
+        add_charts(report)
+    return environment().get_template("report.html.j2").render(report=report)
+
+
+def render_pdf(report: ReportData) -> bytes:
+    from weasyprint import HTML  # heavy (Pango, fonts): only when a PDF is asked for
+
+    return HTML(string=render_html(report), base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]

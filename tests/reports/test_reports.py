@@ -1,0 +1,168 @@
+"""Reports on a generated province: PDF text, workbook sheets, run folders, the CLI's refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from compliance import db
+from compliance.cli import app
+from compliance.reports import artifacts
+from compliance.reports.files import latest_reports, prepare, write_run_reports
+from compliance.reports.xlsx import SHEETS
+from tests.targets.conftest import AS_OF
+
+COMMAND = str(Path(sys.executable).parent / "compliance")
+
+
+def plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, tmp_path):
+    started = time.perf_counter()
+    paths = write_run_reports(registry, AS_OF, tmp_path / "reports", province="80")
+    assert time.perf_counter() - started < 60
+    assert [p.name for p in paths] == [
+        "bao-cao-80-2026-10-01.html", "bao-cao-80-2026-10-01.pdf", "bao-cao-80-2026-10-01.xlsx"
+    ]  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(paths[1]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = plain(text)
+    for phrase in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "LIÊN ĐOÀN LAO ĐỘNG TỈNH TÂY NINH",
+        "Tây Ninh, ngày 01 tháng 10 năm 2026",
+        "BÁO CÁO",
+        "Nơi nhận",
+        "KẾT QUẢ THỰC HIỆN CHỈ TIÊU",
+        "thỏa ước lao động tập thể",
+        "chưa có dữ liệu",
+        "đơn vị chưa đạt",
+        "Dương Minh Châu",
+    ):
+        assert phrase in flat, phrase  # fmt: skip
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text  # on one line, not wrapped
+
+    book = load_workbook(paths[2], read_only=True)
+    assert book.sheetnames == list(SHEETS)
+    for name, headers in SHEETS.items():
+        assert next(book[name].iter_rows(max_row=1, values_only=True)) == headers, name
+    rows = list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))
+    assert {r[1] for r in rows} >= {"target.collective_agreements.tay_ninh.2025"}
+    assert len(list(book["Đơn vị chưa đạt"].iter_rows(min_row=2))) > 0
+
+    assert latest_reports(tmp_path / "reports") == {p.suffix[1:]: p for p in paths}
+
+
+def test_latest_reports_picks_the_latest_day(tmp_path):
+    for day in ("2026-09-01", "2026-10-01"):
+        for ext in ("html", "pdf"):
+            (tmp_path / f"bao-cao-80-{day}.{ext}").write_text("x")
+    (tmp_path / "notes.pdf").write_text("x")
+    (tmp_path / "bao-cao-ca-nuoc-2026-11-01.pdf").write_text("x")
+    assert latest_reports(tmp_path, province="80") == {
+        "html": tmp_path / "bao-cao-80-2026-10-01.html",
+        "pdf": tmp_path / "bao-cao-80-2026-10-01.pdf",
+    }
+    assert latest_reports(tmp_path)["pdf"].name == "bao-cao-ca-nuoc-2026-11-01.pdf"
+    assert latest_reports(tmp_path / "missing") == {}
+
+
+def test_scorecard_artifacts_are_published(registry: Engine, monkeypatch: pytest.MonkeyPatch):
+    import prefect.artifacts
+
+    published: dict[str, object] = {}
+    monkeypatch.setattr(prefect.artifacts, "create_markdown_artifact",
+                        lambda **kw: published.setdefault("markdown", kw))  # fmt: skip
+    monkeypatch.setattr(prefect.artifacts, "create_table_artifact",
+                        lambda **kw: published.setdefault("table", kw))  # fmt: skip
+    cards = artifacts.publish_scorecard(registry, AS_OF)
+    assert [c.province for c in cards] == ["66", "80", "86"]
+    markdown = published["markdown"]["markdown"]  # type: ignore[index]
+    assert "# Kết quả thực hiện chỉ tiêu — Tây Ninh (ngày 01/10/2026)" in markdown
+    assert "chưa có dữ liệu" in markdown
+    table = published["table"]["table"]  # type: ignore[index]
+    assert {"tinh", "chi_tieu", "thuc_hien", "con_thieu"} <= set(table[0])
+
+
+def invoke(tmp_path: Path, *args: str, url: str | None = None):  # noqa: ANN201
+    url = url or f"sqlite:///{tmp_path / 'registry.db'}"
+    return CliRunner().invoke(app, ["report", *args], env={"COMPLIANCE_DATABASE_URL": url})
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "2026-13-01"], "Ngày '2026-13-01' không hợp lệ"),
+        (["--as-of", "hôm qua"], "hãy ghi theo dạng NNNN-TT-NN"),
+        (["--as-of", "2026-10-01", "--province", "99"], "Không có tỉnh mã '99'"),
+        (["--as-of", "2026-10-01", "--format", "docx"], "Định dạng 'docx' không hỗ trợ"),
+    ],
+)
+def test_bad_input_is_refused_in_vietnamese_without_a_file(tmp_path, migrated, args, message):
+    out = tmp_path / "out.html"
+    result = invoke(tmp_path, *args, "--out", str(out), url=migrated)
+    assert result.exit_code == 1
+    assert message in plain(result.output)
+    assert not out.exists() and not list(tmp_path.glob(".out.html*"))
+
+
+def test_an_unmigrated_database_is_refused(tmp_path):
+    out = tmp_path / "out.pdf"
+    result = invoke(tmp_path, "--as-of", "2026-10-01", "--format", "pdf", "--out", str(out))
+    assert result.exit_code == 1
+    assert "chưa ở phiên bản mới nhất" in plain(result.output)
+    assert "compliance db upgrade" in plain(result.output)
+    assert not out.exists()
+
+
+def test_a_missing_output_folder_is_refused(tmp_path, migrated):
+    out = tmp_path / "nowhere" / "r.xlsx"
+    result = invoke(tmp_path, "--as-of", "2026-10-01", "--format", "xlsx", "--out", str(out),
+                    url=migrated)  # fmt: skip
+    assert result.exit_code == 1
+    assert "Không có thư mục" in plain(result.output)
+
+
+def test_the_installed_command_writes_the_report(registry: Engine, tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COMPLIANCE_")}
+    environment["COMPLIANCE_DATABASE_URL"] = registry.url.render_as_string(hide_password=False)
+    out = tmp_path / "bao-cao.html"
+    result = subprocess.run(
+        [COMMAND, "report", "--as-of", "2026-10-01", "--format", "html", "--out", str(out),
+         "--province", "86", "--number", "125"],
+        env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Số: 125/BC-LĐLĐ" in html and "Vĩnh Long" in html and "Bến Tre" in html
+
+
+def test_findings_come_from_the_latest_run_else_a_live_evaluation(registry: Engine):
+    report = prepare(registry, AS_OF, "80")
+    assert report.findings_source.startswith("Chưa có lần rà soát")
+    assert sum(f.count for f in report.findings) > 0
+    assert {f.province for f in report.findings} == {"80"}
+    assert report.overdue_total == 0  # no run, no tasks
+    assert isinstance(report.as_of, dt.date)
