@@ -37,6 +37,13 @@ class Settings(BaseSettings):
         default="",
         description="Folder of rule files; empty: ./rules, else the checkout's catalogue.",
     )
+    reports_dir: str = Field(
+        default="reports",
+        description=(
+            "Folder where each whole compliance run writes its reports (HTML, PDF, XLSX) and "
+            "the web UI finds the latest ones."
+        ),
+    )
     secret_key: str = Field(
         default="",
         description=(

@@ -23,7 +23,7 @@ from compliance import db
 from compliance.exceptions import ComplianceError
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
-from compliance.web import api, pages
+from compliance.web import api, pages, reports
 from compliance.web.auth import AddressThrottle, NotAuthenticated
 from compliance.web.render import templates
 
@@ -80,6 +80,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.include_router(api.router)
     app.include_router(pages.session_router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     _handlers(app)
     return app
 

@@ -1,0 +1,58 @@
+"""The reports page links the latest reports, each only to accounts whose scope covers it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from compliance.reports.files import write_run_reports
+from compliance.settings import get_settings
+from tests.web.conftest import AS_OF, Reviewed
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def reports_dir(reviewed: Reviewed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "reports"
+    for province in ("80", "66"):
+        write_run_reports(reviewed.engine, AS_OF, folder, province, formats=("html", "xlsx"))
+    monkeypatch.setenv("COMPLIANCE_REPORTS_DIR", str(folder))
+    get_settings.cache_clear()
+    return folder
+
+
+def test_each_account_sees_the_reports_of_its_scope(
+    reports_dir: Path, client_for: Callable[..., TestClient]
+) -> None:
+    name80 = f"bao-cao-80-{AS_OF.isoformat()}"
+    name66 = f"bao-cao-66-{AS_OF.isoformat()}"
+    inspector = client_for("inspector80")
+    page = inspector.get("/reports", headers=HTML).text
+    assert f"/reports/files/{name80}.html" in page and f"{name66}" not in page
+    report = inspector.get(f"/reports/files/{name80}.html")
+    assert report.status_code == 200 and "Độc lập - Tự do - Hạnh phúc" in report.text
+    assert inspector.get(f"/reports/files/{name66}.html").status_code == 403
+    assert inspector.get("/reports/files/..%2Fsecret.html").status_code == 404
+
+    admin = client_for("admin").get("/reports", headers=HTML).text
+    assert name80 in admin and name66 in admin
+    union_scoped = client_for("inspector_dsu")
+    assert "không xem được" in union_scoped.get("/reports", headers=HTML).text
+    assert union_scoped.get(f"/reports/files/{name66}.xlsx").status_code == 403
+    assert union_scoped.get("/reports/now?format=html").status_code == 403
+
+
+def test_a_report_made_now_is_for_the_accounts_province(
+    reports_dir: Path, client_for: Callable[..., TestClient]
+) -> None:
+    client = client_for("viewer80")
+    made = client.get("/reports/now", params={"format": "html"})
+    assert made.status_code == 200
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in made.text and "Tây Ninh" in made.text
+    assert (
+        client.get("/reports/now", params={"format": "html", "province": "66"}).status_code == 403
+    )
