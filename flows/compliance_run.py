@@ -1,26 +1,38 @@
 """The compliance run as a Prefect flow: load rules → evaluate → record and sync tasks →
 publish a summary → notify. Thin on purpose: every step is a function of ``compliance`` that is
 tested without Prefect; this file only gives them names, logs, retries and artifacts.
+
+With ``partitions`` > 1 the evaluation is split by province (``compliance.engine.partition``)
+and the shares run in parallel on Dask through prefect-dask: a local cluster of ``workers``
+processes, or the scheduler at ``dask_address`` / ``COMPLIANCE_DASK_ADDRESS`` (docs/scale.md).
+Shares only read; recording and syncing stays one task in this process, in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from compliance import db
+from compliance.engine import partition
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.engine.findings import Finding
 from compliance.followup import notify as notifications
 from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
 from compliance.rules.validate import LoadedRule, load_rules
-from compliance.settings import TIMEZONE
+from compliance.settings import TIMEZONE, get_settings
 
 # Large in-memory values pass between these tasks: never hash or persist them.
 STEP = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -38,12 +50,38 @@ class RunParameters(BaseModel):
     )
     province: str | None = Field(default=None, description="Chỉ một tỉnh (mã tỉnh).")
     dry_run: bool = Field(default=False, description="Tính và in thông báo nhưng không ghi gì.")
+    partitions: int = Field(
+        default=0,
+        ge=0,
+        description="Chia việc đánh giá theo tỉnh thành bấy nhiêu phần chạy song song trên Dask "
+        "(0 hoặc 1: không chia).",
+    )
+    workers: int = Field(
+        default=2, ge=1, description="Số tiến trình của cụm Dask cục bộ khi chia phần."
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Địa chỉ bộ lập lịch Dask (tcp://máy:8786); trống: COMPLIANCE_DASK_ADDRESS "
+        "hoặc một cụm cục bộ.",
+    )
 
     def day(self) -> dt.date:
         return self.as_of or dt.datetime.now(TIMEZONE).date()
 
     def scope(self) -> Scope:
         return Scope.of(self.rules, self.units, self.province)
+
+
+@contextmanager
+def registry() -> Iterator[Engine]:
+    """The registry database, its connections closed when the step ends (tasks may run in
+    long-lived Dask workers: nothing is left open there)."""
+    engine = db.make_engine()
+    try:
+        db.require_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @task(name="load-rules", **STEP)
@@ -55,12 +93,74 @@ def load_catalogue() -> list[LoadedRule]:
 
 @task(name="evaluate", **STEP)
 def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> list[Finding]:
-    engine = db.make_engine()
-    db.require_schema(engine)
-    with engine.connect() as conn:
+    with registry() as engine, engine.connect() as conn:
         findings = evaluate(conn, rules, as_of, scope)
     get_run_logger().info("Evaluated as of %s: %d findings", as_of, len(findings))
     return findings
+
+
+@task(name="plan-partitions", **STEP)
+def plan_partitions(scope: Scope, count: int) -> list[Scope]:
+    with registry() as engine, engine.connect() as conn:
+        shares = partition.scopes(conn, scope, count)
+    get_run_logger().info("Evaluation split into %d shares by province", len(shares))
+    return shares
+
+
+@dataclass
+class Evaluation:
+    findings: list[Finding]
+    seconds: float  # of the evaluation itself: the partitioned part, without cluster start-up
+    shares: int = 1
+
+
+@flow(name="evaluate-partitioned")
+def evaluate_partitioned(
+    rules: list[LoadedRule], as_of: dt.date, scope: Scope, count: int
+) -> Evaluation:
+    """The shares on this flow's task runner (Dask), merged into evaluate()'s order."""
+    shares = plan_partitions(scope, count)
+    runner = FlowRunContext.get().task_runner  # type: ignore[union-attr]
+    if hasattr(runner, "client"):  # Dask: import on every worker now, so the timing is the work
+        runner.client.run(_warm_up)
+    started = time.perf_counter()
+    futures = [evaluate_registry.submit(rules, as_of, share) for share in shares]
+    findings = partition.merge(future.result() for future in futures)
+    seconds = time.perf_counter() - started
+    get_run_logger().info("%d shares evaluated in %.2f s", len(shares), seconds)
+    return Evaluation(findings, seconds, len(shares))
+
+
+def _warm_up() -> bool:
+    """Unpickling this function on a worker imports this module, Prefect and the engine."""
+    return True
+
+
+def dask_runner(parameters: RunParameters) -> Any:
+    """The cluster named by the parameters or COMPLIANCE_DASK_ADDRESS, else a local one."""
+    from prefect_dask import DaskTaskRunner
+
+    address = parameters.dask_address or get_settings().dask_address
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": parameters.workers,
+            "threads_per_worker": 1,  # the work is Python and SQL: processes, not threads
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
+def evaluate_step(rules: list[LoadedRule], as_of: dt.date, parameters: RunParameters) -> Evaluation:
+    """Evaluate in this process, or partitioned on Dask when asked to."""
+    if parameters.partitions > 1 and not parameters.units and not parameters.province:
+        runner = evaluate_partitioned.with_options(task_runner=dask_runner(parameters))
+        return runner(rules, as_of, parameters.scope(), parameters.partitions)
+    started = time.perf_counter()
+    findings = evaluate_registry(rules, as_of, parameters.scope())
+    return Evaluation(findings, time.perf_counter() - started)
 
 
 @task(name="record-and-sync-tasks", **STEP)
@@ -68,7 +168,8 @@ def record_and_sync_tasks(
     rules: list[LoadedRule], findings: list[Finding], request: RunRequest
 ) -> RunOutcome:
     """One transaction: the run, its findings and every task change — or nothing."""
-    outcome = record_and_sync(db.make_engine(), rules, findings, request)
+    with registry() as engine:
+        outcome = record_and_sync(engine, rules, findings, request)
     get_run_logger().info(
         "%s run %s: %s", "Dry" if request.dry_run else "Recorded", outcome.run_id, outcome.summary
     )
@@ -97,9 +198,8 @@ def publish_summary(outcome: RunOutcome) -> None:
 @task(name="notify", retries=2, retry_delay_seconds=[2, 10], **STEP)
 def notify(outcome: RunOutcome) -> list[str]:
     logger = get_run_logger()
-    digests = notifications.digests(
-        db.make_engine(), outcome.changes, outcome.as_of, outcome.run_id
-    )
+    with registry() as engine:
+        digests = notifications.digests(engine, outcome.changes, outcome.as_of, outcome.run_id)
     if outcome.dry_run:
         for digest in digests:
             logger.info("Dry run, not sent — %s\n%s", digest.title, digest.text)
@@ -117,15 +217,17 @@ def compliance_run(parameters: RunParameters | None = None) -> dict[str, Any]:
     parameters = parameters or RunParameters()
     as_of = parameters.day()
     rules = load_catalogue()
-    findings = evaluate_registry(rules, as_of, parameters.scope())
+    evaluation = evaluate_step(rules, as_of, parameters)
     request = RunRequest(
         as_of=as_of,
         scope=parameters.scope(),
         dry_run=parameters.dry_run,
         flow_run_id=str(flow_run.get_id() or ""),
     )
-    outcome = record_and_sync_tasks(rules, findings, request)
+    outcome = record_and_sync_tasks(rules, evaluation.findings, request)
     publish_summary(outcome)
     digests = notify(outcome)
     return {"run_id": outcome.run_id, "as_of": as_of.isoformat(), **outcome.summary,
-            "digests": digests if parameters.dry_run else len(digests)}  # fmt: off
+            "digests": digests if parameters.dry_run else len(digests),
+            "shares": evaluation.shares,
+            "evaluate_seconds": round(evaluation.seconds, 3)}  # fmt: off

@@ -33,12 +33,29 @@ Method = Literal["sql", "durable", "python"]
 
 
 @dataclass(frozen=True)
+class Partition:
+    """A share of the country for parallel evaluation: the units of these provinces or, with
+    ``rest``, every unit whose province is none of them (no province included) — so a set of
+    partitions with one ``rest`` covers every unit exactly once, whatever the data holds."""
+
+    provinces: frozenset[str] = frozenset()
+    rest: bool = False
+
+    def clause(self, province: Any) -> Any:
+        codes = sorted(self.provinces)
+        if not self.rest:
+            return province.in_(codes)
+        return or_(province.is_(None), province.not_in(codes)) if codes else true()
+
+
+@dataclass(frozen=True)
 class Scope:
     """What to evaluate: empty means everything."""
 
     rules: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     province: str | None = None
+    partition: Partition | None = None  # set by partitioned runs only (engine/partition.py)
 
     @classmethod
     def of(
@@ -148,6 +165,8 @@ def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
         where.append(subject.code(refs).in_(sorted(scope.units)))
     if scope.province:
         where.append(subject.province(refs) == scope.province)
+    if scope.partition is not None:
+        where.append(scope.partition.clause(subject.province(refs)))
     if with_condition:
         facts = subject.facts
         violation = conditions.to_sql(plan.violation, expressions, facts)

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from compliance.engine.periods import Period
-from compliance.rules.templates import evaluate_expression, render
+from compliance.engine.render import evaluate_expression, render
 
 if TYPE_CHECKING:
     from compliance.rules.validate import LoadedRule

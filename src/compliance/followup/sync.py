@@ -22,6 +22,8 @@ from compliance.engine import evaluate as engine
 from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
 from compliance.engine.periods import PeriodKind, judged_period, parse_period
+from compliance.engine.render import render
+from compliance.followup.bulk import insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -32,7 +34,7 @@ from compliance.models.followup import (
     TaskEvent,
     TaskStatus,
 )
-from compliance.rules.templates import date_vn, render
+from compliance.rules.templates import date_vn
 from compliance.rules.validate import LoadedRule
 
 Key = tuple[str, str, str]  # rule, unit, period ("" for none)
@@ -112,7 +114,9 @@ def acquire_run_lock(conn: Connection, holder: str) -> None:
 
 def _task_query(rules: Sequence[str], scope: engine.Scope) -> Any:
     t = _t(FollowUpTask)
-    statement = select(t).where(t.c.rule.in_(bindparam("rules", expanding=True)))
+    columns = (t.c.id, t.c.rule, t.c.unit, t.c.period_key, t.c.status, t.c.finding_status,
+               t.c.waived_until)  # fmt: off
+    statement = select(*columns).where(t.c.rule.in_(bindparam("rules", expanding=True)))
     if scope.units:
         statement = statement.where(t.c.unit.in_(sorted(scope.units)))
     if scope.province:
@@ -171,6 +175,8 @@ def _sync(
         hierarchy.load_owners(conn, subject, (f.unit for f in findings if subject_of(f) == subject))
 
     _record_findings(conn, run_id, findings, outcome)
+    # Only the columns that decide what to do: the full rows (facts, texts) are read for the
+    # few tasks that change, so a rerun with no change never decodes 190,000 JSON documents.
     existing = {
         (row.rule, row.unit, row.period_key): row
         for row in conn.execute(_task_query([r.id for r in judged_rules], request.scope))
@@ -181,9 +187,9 @@ def _sync(
 
     inserts: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    actions: list[tuple[str, Any, Finding]] = []
     for key, finding in found.items():
         task = existing.get(key)
-        rule = by_id[finding.rule].rule
         if task is None:
             inserts.append(_new_task(finding, hierarchy, request.as_of, run_id, now))
             continue
@@ -191,32 +197,38 @@ def _sync(
             task.waived_until is None or task.waived_until < request.as_of
         )
         if task.status == TaskStatus.RESOLVED or lapsed:
-            note = "miễn trừ đã hết hạn" if lapsed else "vi phạm tái diễn"
-            _reopen(conn, task, finding, run_id, now, events, outcome, hierarchy, note)
+            actions.append(("miễn trừ đã hết hạn" if lapsed else "vi phạm tái diễn", task, finding))
         elif task.status in ACTIVE_STATUSES and task.finding_status != finding.status:
-            conn.execute(
-                update(_t(FollowUpTask))
-                .where(_t(FollowUpTask).c.id == task.id)
-                .values(finding_status=finding.status, facts=_json(finding.facts), updated_at=now)
-            )
-            events.append(_event(task.id, run_id, now, "updated",
-                                 {"finding_status": task.finding_status},
-                                 {"finding_status": finding.status}))  # fmt: off
-            outcome.changes.append(_change("updated", task, rule.title, hierarchy))
-
+            actions.append(("updated", task, finding))
     # Every task loaded was judged: its rule ran in this scope, and the periods of older
     # active tasks were judged again above.
-    resolved = [
-        task
-        for key, task in existing.items()
-        if task.status in ACTIVE_STATUSES and key not in found
+    resolved_keys = [
+        key for key, task in existing.items() if task.status in ACTIVE_STATUSES and key not in found
     ]
+    full = _full_tasks(
+        conn, [task.id for _, task, _ in actions] + [existing[k].id for k in resolved_keys]
+    )
+    for action, brief, finding in actions:
+        task = full[brief.id]
+        if action != "updated":
+            _reopen(conn, task, finding, run_id, now, events, outcome, hierarchy, action)
+            continue
+        conn.execute(
+            update(_t(FollowUpTask))
+            .where(_t(FollowUpTask).c.id == task.id)
+            .values(finding_status=finding.status, facts=_json(finding.facts), updated_at=now)
+        )
+        events.append(_event(task.id, run_id, now, "updated",
+                             {"finding_status": task.finding_status},
+                             {"finding_status": finding.status}))  # fmt: off
+        rule = by_id[finding.rule].rule
+        outcome.changes.append(_change("updated", task, rule.title, hierarchy))
+    resolved = [full[existing[k].id] for k in resolved_keys]
     _resolve(conn, by_id, resolved, request, run_id, now, events, outcome, hierarchy)
 
     if inserts:
         _insert_tasks(conn, inserts, run_id, now, events, outcome, hierarchy)
-    if events:
-        conn.execute(_t(TaskEvent).insert(), events)
+    insert_rows(conn, _t(TaskEvent), events)
     outcome.open_tasks = _count_active(conn)
     conn.execute(
         update(_t(ComplianceRun))
@@ -224,6 +236,16 @@ def _sync(
         .values(finished_at=dt.datetime.now(dt.UTC), counts=outcome.summary)
     )
     return outcome
+
+
+def _full_tasks(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    """Whole task rows by id, in bounded IN lists."""
+    t = _t(FollowUpTask)
+    result: dict[int, Any] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        result.update((row.id, row) for row in conn.execute(select(t).where(t.c.id.in_(chunk))))
+    return result
 
 
 def _json(value: dict[str, Any]) -> dict[str, Any]:
@@ -250,13 +272,12 @@ def _record_findings(
                 "unit_name": f.unit_name,
                 "province_code": f.province_code,
                 "severity": str(f.loaded.rule.severity),
-                "facts": _json(f.facts),
+                "facts": f.facts,  # serialised by insert_rows, dates as text
                 "params": f.params,
                 "explanation": f.explanation,
             }
         )
-    for start in range(0, len(rows), 20_000):
-        conn.execute(_t(RecordedFinding).insert(), rows[start : start + 20_000])
+    insert_rows(conn, _t(RecordedFinding), rows)
 
 
 def _render_task(finding: Finding) -> tuple[str, str]:
@@ -306,7 +327,7 @@ def _new_task(
         "assignee": body.code,
         "due_on": _due_on(finding, as_of),
         "escalation_level": 0,
-        "facts": _json(finding.facts),
+        "facts": finding.facts,  # serialised by insert_rows, dates as text
         "opened_run_id": run_id,
         "created_at": now,
         "updated_at": now,
@@ -323,8 +344,7 @@ def _insert_tasks(
     hierarchy: Hierarchy,
 ) -> None:
     t = _t(FollowUpTask)
-    for start in range(0, len(inserts), 20_000):
-        conn.execute(t.insert(), inserts[start : start + 20_000])
+    insert_rows(conn, t, inserts)
     ids = {
         (rule, unit, period): task_id
         for task_id, rule, unit, period in conn.execute(

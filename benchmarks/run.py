@@ -1,0 +1,422 @@
+"""All the figures of issue 7 in one command, with the goals met or missed.
+
+    .venv/bin/python -m benchmarks                                   # a province, then the country
+    .venv/bin/python -m benchmarks --scale province                  # 50,000 enterprises only
+    .venv/bin/python -m benchmarks --scale national --database postgresql+psycopg://…/postgres
+
+For each scale, on a freshly imported database (SQLite in a temporary folder, or a new database
+on the PostgreSQL server given): import throughput; the whole catalogue evaluated; the eight
+contract rules by the engine, by hand-written SQL and by naive durable-rules (every unit's facts
+in one ruleset state), all on the same data in the same run; a full run (findings recorded,
+tasks synced, without Prefect) and a rerun with nothing changed; single-unit latency through the
+durable-rules worker; and the partitioned evaluation on Dask through Prefect with one and with
+two local workers. Each phase runs in a process of its own, so its peak RSS is its own.
+
+Prints figures; asserts nothing (timed asserts do not belong in tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).parent / "out"
+console = Console(width=150)
+SCALES = {"province": (50_000, "80"), "national": (1_000_000, None)}
+
+
+# Phases: each runs in its own process (``--phase NAME``) and prints one JSON line ------------
+
+
+def _peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _as_of() -> Any:
+    from benchmarks.evaluation import AS_OF
+
+    return AS_OF
+
+
+def phase_import(url: str, folder: str) -> dict[str, Any]:
+    from compliance import db
+    from compliance.registry.importer import import_folder
+
+    engine = db.make_engine(url)
+    db.upgrade(engine)  # schema creation is not part of the import figure
+    started = time.perf_counter()
+    report = import_folder(engine, Path(folder), effective_date=_as_of())
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"rows": report.rows_read, "seconds": seconds}
+
+
+def _best(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def phase_evaluate(url: str, naive_limit: int) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from benchmarks.evaluation import HAND_SQL, parameters
+    from benchmarks.naive import naive_durable
+    from compliance import db
+    from compliance.engine.evaluate import evaluate
+    from compliance.rules.validate import load_rules
+
+    engine = db.make_engine(url)
+    rules = load_rules()
+    contract = [r for r in rules if r.id in HAND_SQL]
+    params = parameters()
+    as_of = _as_of()
+    result: dict[str, Any] = {"mismatches": []}
+    with engine.connect() as conn:
+        whole_s, everything = _best(2, lambda: evaluate(conn, rules, as_of))
+        result.update(catalogue_s=whole_s, catalogue_findings=len(everything))
+        engine_s = hand_s = 0.0
+        ours: set[tuple[Any, ...]] = set()
+        for loaded in contract:
+            e_s, found = _best(2, lambda loaded=loaded: evaluate(conn, [loaded], as_of))
+            h_s, rows = _best(2, lambda r=loaded.id: conn.execute(text(HAND_SQL[r]), params).all())
+            mine = {(f.unit, f.period, f.status) for f in found}
+            if mine != {tuple(r) for r in rows}:
+                result["mismatches"].append(f"{loaded.id}: engine {len(mine)} vs hand {len(rows)}")
+            ours.update((f.rule, f.unit, f.period, f.status) for f in found)
+            engine_s += e_s
+            hand_s += h_s
+        result.update(engine_s=engine_s, hand_s=hand_s, contract_findings=len(ours))
+        try:
+            naive = naive_durable(conn, contract, as_of, naive_limit)
+        except Exception as exc:  # the baseline may fail outright: report it, keep going
+            result["naive_error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            expected = {k for k in ours if k[:3] in naive["sliced_keys"]}
+            naive["wrong"] = len(expected ^ naive.pop("findings"))
+            naive.pop("sliced_keys")
+            result["naive"] = naive
+    engine.dispose()
+    return result
+
+
+def phase_run(url: str) -> dict[str, Any]:
+    """One scheduled run as the flow does it, without Prefect: evaluate, then record and sync."""
+    from compliance import db
+    from compliance.engine.evaluate import evaluate
+    from compliance.followup import sync
+    from compliance.rules.validate import load_rules
+
+    engine = db.make_engine(url)
+    rules = load_rules()
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        findings = evaluate(conn, rules, _as_of())
+    evaluated = time.perf_counter() - started
+    outcome = sync.record_and_sync(engine, rules, findings, sync.RunRequest(as_of=_as_of()))
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    churn = sum(outcome.summary[k] for k in ("opened", "reopened", "resolved", "updated"))
+    return {"seconds": seconds, "evaluate_s": evaluated, "findings": len(findings),
+            "churn": churn, **outcome.summary}  # fmt: off
+
+
+def phase_latency(url: str, samples: int) -> dict[str, Any]:
+    from sqlalchemy import text
+
+    from compliance import db
+    from compliance.engine.evaluate import Scope, evaluate
+    from compliance.rules.validate import load_rules
+
+    engine = db.make_engine(url)
+    rules = load_rules()
+    with engine.connect() as conn:
+        query = "SELECT tax_code FROM enterprises ORDER BY tax_code LIMIT :n"
+        codes = conn.execute(text(query), {"n": samples + 1}).scalars().all()
+        latencies = []
+        for number, code in enumerate(codes):
+            started = time.perf_counter()
+            evaluate(conn, rules, _as_of(), Scope.of(units=[code]), method="durable")
+            if number:  # the first call starts the durable-rules worker: not a latency
+                latencies.append(time.perf_counter() - started)
+    engine.dispose()
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000,
+        "n": len(latencies),
+    }
+
+
+def phase_partitioned(url: str, shares: int) -> dict[str, Any]:
+    """The partitioned part of the flow, on Dask through Prefect, with 1 then 2 local workers."""
+    os.environ["COMPLIANCE_DATABASE_URL"] = url
+    from flows.compliance_run import RunParameters, dask_runner, evaluate_partitioned
+
+    from compliance.engine.evaluate import Scope
+    from compliance.rules.validate import load_rules
+
+    rules = load_rules()
+    result: dict[str, Any] = {}
+    for workers in (1, 2):
+        runner = dask_runner(RunParameters(partitions=shares, workers=workers))
+        started = time.perf_counter()
+        evaluation = evaluate_partitioned.with_options(task_runner=runner)(
+            rules, _as_of(), Scope(), shares
+        )
+        result[f"w{workers}"] = {
+            "seconds": evaluation.seconds,
+            "with_startup_s": time.perf_counter() - started,
+            "findings": len(evaluation.findings),
+            "shares": evaluation.shares,
+        }
+    return result
+
+
+PHASES: dict[str, Callable[..., dict[str, Any]]] = {
+    "import": phase_import,
+    "evaluate": phase_evaluate,
+    "run": phase_run,
+    "latency": phase_latency,
+    "partitioned": phase_partitioned,
+}
+
+
+def _phase_main(name: str, arguments: list[str]) -> None:
+    values: list[Any] = [int(a) if a.isdigit() else a for a in arguments]
+    result = PHASES[name](*values)
+    result["rss_mib"] = _peak_mib()
+    print("PHASE " + json.dumps(result, default=str), flush=True)
+
+
+# The driver ------------------------------------------------------------------------------------
+
+
+def _phase(name: str, *arguments: object, env: dict[str, str] | None = None) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.run", "--phase", name, *map(str, arguments)]
+    console.print(f"[dim]… {name}[/dim]", highlight=False)
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("PHASE "):
+            return dict(json.loads(line[6:]))
+    tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+    return {"error": f"exit {done.returncode}: " + " | ".join(tail)}
+
+
+def _registry(enterprises: int, province: str | None, out: Path) -> Path:
+    from compliance.generate import GenerateOptions, generate_registry
+
+    folder = out / f"registry-{province or 'all'}-{enterprises}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        options = GenerateOptions(
+            provinces=(province,) if province else (), enterprises=enterprises
+        )
+        generate_registry(folder, options)
+        (folder / ".complete").touch()
+    return folder
+
+
+def _database(kind: str, tmp: Path) -> tuple[str, Callable[[], None]]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'bench.db'}", lambda: None
+    from sqlalchemy import create_engine, text
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(kind, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return kind.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def measure(scale: str, enterprises: int, province: str | None, args: argparse.Namespace) -> None:
+    folder = _registry(enterprises, province, args.out)
+    prefect_home = args.out / "prefect-home"
+    prefect_env = {
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        url, drop = _database(args.database, Path(tmp))
+        try:
+            phases = {"import": _phase("import", url, folder)}
+            wanted = set(args.phases.split(","))
+            if "evaluate" in wanted:
+                phases["evaluate"] = _phase("evaluate", url, args.naive_limit)
+            if "run" in wanted:
+                phases["run"] = _phase("run", url)
+                phases["rerun"] = _phase("run", url)
+            if "latency" in wanted:
+                phases["latency"] = _phase("latency", url, args.latency_samples)
+            if "partitioned" in wanted and args.shares:
+                phases["partitioned"] = _phase("partitioned", url, args.shares, env=prefect_env)
+        finally:
+            drop()
+    report(scale, folder.name, "SQLite" if args.database == "sqlite" else "PostgreSQL", phases)
+
+
+def _s(value: float) -> str:
+    return f"{value:,.2f} s"
+
+
+def report(scale: str, registry: str, database: str, p: dict[str, dict[str, Any]]) -> None:
+    table = Table(title=f"{scale}: {registry} on {database}", show_lines=False)
+    for heading in ("figure", "measured", "goal", ""):
+        table.add_column(heading, justify="left" if heading in ("figure", "") else "right")
+
+    def row(figure: str, measured: str, goal: str = "", met: bool | None = None) -> None:
+        mark = "" if met is None else "[green]met[/green]" if met else "[red]missed[/red]"
+        table.add_row(figure, measured, goal, mark)
+
+    def failed(name: str) -> bool:
+        if "error" in p.get(name, {}):
+            row(f"{name}: FAILED", p[name]["error"][:120])
+            return True
+        return name not in p
+
+    if not failed("import"):
+        i = p["import"]
+        rate = i["rows"] / i["seconds"]
+        row("import", f"{i['rows']:,} rows in {_s(i['seconds'])} = {rate:,.0f} rows/s",
+            "≥ 100,000 rows/s", rate >= 100_000)  # fmt: off
+        row("  peak RSS (import)", f"{i['rss_mib']:,.0f} MiB")
+    if not failed("evaluate"):
+        e = p["evaluate"]
+        row(
+            "whole catalogue evaluated",
+            f"{_s(e['catalogue_s'])}, {e['catalogue_findings']:,} findings",
+        )
+        ratio = e["engine_s"] / e["hand_s"]
+        row("8 contract rules: engine", _s(e["engine_s"]))
+        row("8 contract rules: hand-written SQL", _s(e["hand_s"]))
+        row("  engine / hand SQL", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5)
+        for line in e["mismatches"]:
+            row("  [red]MISMATCH[/red]", line)
+        if "naive" in e:
+            n = e["naive"]
+            sliced = n["asserted"] < n["facts"]
+            label = (f"extrapolated from {n['asserted']:,} of {n['facts']:,} facts"
+                     if sliced else f"all {n['facts']:,} facts")  # fmt: off
+            row("8 contract rules: naive durable-rules", f"{_s(n['estimated_s'])} ({label})")
+            row(
+                "  of which: facts read by SQL / asserted",
+                f"{_s(n['read_s'])} / {_s(n['assert_s'])}",
+            )
+            row("  naive: facts refused / findings wrong", f"{n['rejected']:,} / {n['wrong']:,}")
+            speed = n["estimated_s"] / e["engine_s"]
+            row("  naive durable / engine", f"{speed:.1f}× slower", "≥ 5×", speed >= 5)
+        else:
+            row("naive durable-rules: FAILED", e.get("naive_error", "?")[:120])
+        row("  peak RSS (evaluation phase)", f"{e['rss_mib']:,.0f} MiB")
+    if not failed("run"):
+        r = p["run"]
+        row("full run (evaluate + record + sync)",
+            f"{_s(r['seconds'])} (evaluate {_s(r['evaluate_s'])}); {r['findings']:,} findings, "
+            f"{r['opened']:,} tasks opened", "≤ 20 s" if scale == "national" else "",
+            r["seconds"] <= 20 if scale == "national" else None)  # fmt: off
+        row("  peak RSS (full run)", f"{r['rss_mib']:,.0f} MiB",
+            "≤ 2 GB" if scale == "national" else "",
+            r["rss_mib"] <= 2048 if scale == "national" else None)  # fmt: off
+    if not failed("rerun") and "run" in p and "error" not in p["run"]:
+        r, first = p["rerun"], p["run"]
+        ratio = r["seconds"] / first["seconds"]
+        row("rerun, registry unchanged", f"{_s(r['seconds'])} = {ratio:.0%} of the first",
+            "≤ 30 %", ratio <= 0.30)  # fmt: off
+        row("  task churn on rerun", f"{r['churn']:,}", "0", r["churn"] == 0)
+        row("  peak RSS (rerun)", f"{r['rss_mib']:,.0f} MiB")
+    if not failed("latency"):
+        lat = p["latency"]
+        shown = f"p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms (n={lat['n']})"
+        row("single unit, durable worker", shown, "p95 ≤ 50 ms", lat["p95_ms"] <= 50)
+    if "partitioned" in p and not failed("partitioned"):
+        w1, w2 = p["partitioned"]["w1"], p["partitioned"]["w2"]
+        if w1["shares"] < 2:
+            row("partitioned evaluation", "one province: nothing to split (see national)")
+            console.print(table)
+            return
+        speedup = w1["seconds"] / w2["seconds"]
+        row(f"partitioned evaluation, {w1['shares']} shares, Dask 1 worker",
+            f"{_s(w1['seconds'])} ({_s(w1['with_startup_s'])} with cluster start)")  # fmt: off
+        row(
+            "  Dask 2 local workers", f"{_s(w2['seconds'])} ({_s(w2['with_startup_s'])} with start)"
+        )
+        row("  speedup, 2 workers", f"{speedup:.2f}×", "≥ 1.6×", speedup >= 1.6)
+        if w1["findings"] != w2["findings"]:
+            row("  [red]MISMATCH[/red]", f"{w1['findings']:,} vs {w2['findings']:,} findings")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__,
+        formatter_class=argparse.RawTextHelpFormatter,
+    )  # fmt: off
+    parser.add_argument("--scale", choices=["province", "national", "both"], default="both")
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (a temporary file), or the admin URL of a PostgreSQL server",
+    )
+    parser.add_argument("--enterprises", type=int, help="override the province size")
+    parser.add_argument(
+        "--naive-limit",
+        type=int,
+        default=50_000,
+        help="facts per rule asserted by the naive baseline (rest extrapolated)",
+    )
+    parser.add_argument("--latency-samples", type=int, default=50)
+    parser.add_argument(
+        "--shares", type=int, default=4, help="partitions of the Dask measurement; 0 skips it"
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="where generated registries are kept")
+    parser.add_argument(
+        "--phases",
+        default="evaluate,run,latency,partitioned",
+        help="what to measure after the import (comma-separated)",
+    )
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args()
+    if args.phase:
+        _phase_main(args.phase, rest)
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    for scale in ("province", "national") if args.scale == "both" else (args.scale,):
+        enterprises, province = SCALES[scale]
+        if scale == "province" and args.enterprises:
+            enterprises = args.enterprises
+        measure(scale, enterprises, province, args)
+
+
+if __name__ == "__main__":
+    main()

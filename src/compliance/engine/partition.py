@@ -1,0 +1,56 @@
+"""Evaluation split by province, so shares of the country can run in parallel (Dask workers).
+
+Evaluation only reads and each unit belongs to one province, so the findings of the shares,
+put together and sorted, are exactly the findings of one evaluation over the whole scope. The
+shares are balanced by registry size (enterprises and unions per province) rather than one per
+province: each share costs a task and a pass over the tables, and 34 uneven provinces on two
+workers would leave one idle. The last share is "every other province, or none", so a unit whose
+province is missing or unknown is still judged, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from sqlalchemy import Connection, func, select, union_all
+
+from compliance.engine.evaluate import Partition, Scope
+from compliance.engine.facts import _t
+from compliance.engine.findings import Finding
+
+
+def province_sizes(conn: Connection) -> dict[str, int]:
+    """Enterprises plus unions per province code (units without a province are not counted)."""
+    rows = union_all(
+        select(_t("enterprises").c.province_code.label("p")),
+        select(_t("unions").c.province_code.label("p")),
+    ).subquery()
+    statement = select(rows.c.p, func.count()).where(rows.c.p.is_not(None)).group_by(rows.c.p)
+    return {code: int(n) for code, n in conn.execute(statement)}
+
+
+def partitions(sizes: dict[str, int], count: int) -> list[Partition]:
+    """At most ``count`` shares of the provinces, largest first into the lightest share."""
+    count = max(1, min(count, len(sizes) or 1))
+    shares: list[tuple[int, list[str]]] = [(0, []) for _ in range(count)]
+    for code, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        lightest = min(range(count), key=lambda i: (shares[i][0], i))
+        total, codes = shares[lightest]
+        shares[lightest] = (total + size, codes + [code])
+    result = [Partition(frozenset(codes)) for _, codes in shares[:-1]]
+    others = frozenset(code for _, codes in shares[:-1] for code in codes)
+    return result + [Partition(others, rest=True)]
+
+
+def scopes(conn: Connection, scope: Scope, count: int) -> list[Scope]:
+    """The scope split into shares; a province or unit scope is small and stays whole."""
+    if scope.province or scope.units or count <= 1:
+        return [scope]
+    return [replace(scope, partition=p) for p in partitions(province_sizes(conn), count)]
+
+
+def merge(shares: Iterable[list[Finding]]) -> list[Finding]:
+    """The shares' findings in ``evaluate``'s order (by rule, unit, period)."""
+    findings = [f for share in shares for f in share]
+    return sorted(findings, key=lambda f: (f.rule, f.unit, f.period or ""))
