@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -29,8 +30,11 @@ from compliance import db
 from compliance.engine import partition
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.engine.findings import Finding
+from compliance.exceptions import ComplianceError
 from compliance.followup import notify as notifications
 from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
+from compliance.reports import artifacts as reports_artifacts
+from compliance.reports.files import write_run_reports
 from compliance.rules.validate import LoadedRule, load_rules
 from compliance.settings import TIMEZONE, get_settings
 
@@ -195,6 +199,28 @@ def publish_summary(outcome: RunOutcome) -> None:
     )
 
 
+@task(name="publish-scorecard", **STEP)
+def publish_scorecard_and_reports(outcome: RunOutcome, province: str | None) -> list[str]:
+    """The targets scorecard as artifacts, and the run's reports (HTML, PDF, XLSX) written where
+    the web UI links them. The run itself is already committed: a report that cannot be written
+    is logged, not a failed run."""
+    logger = get_run_logger()
+    folder = Path(get_settings().reports_dir)
+    try:
+        with registry() as engine:
+            cards = reports_artifacts.publish_scorecard(engine, outcome.as_of, province)
+            written = write_run_reports(engine, outcome.as_of, folder, province)
+    except (ComplianceError, OSError) as exc:
+        logger.warning("Scorecard and reports not written: %s", exc)
+        return []
+    logger.info(
+        "Scorecard published for %s; reports: %s",
+        ", ".join(c.province_name for c in cards) or "—",
+        ", ".join(str(p) for p in written),
+    )
+    return [str(p) for p in written]
+
+
 @task(name="notify", retries=2, retry_delay_seconds=[2, 10], **STEP)
 def notify(outcome: RunOutcome) -> list[str]:
     logger = get_run_logger()
@@ -226,8 +252,11 @@ def compliance_run(parameters: RunParameters | None = None) -> dict[str, Any]:
     )
     outcome = record_and_sync_tasks(rules, evaluation.findings, request)
     publish_summary(outcome)
+    reports: list[str] = []
+    if not parameters.dry_run and not parameters.units and not parameters.rules:
+        reports = publish_scorecard_and_reports(outcome, parameters.province)
     digests = notify(outcome)
     return {"run_id": outcome.run_id, "as_of": as_of.isoformat(), **outcome.summary,
             "digests": digests if parameters.dry_run else len(digests),
             "shares": evaluation.shares,
-            "evaluate_seconds": round(evaluation.seconds, 3)}  # fmt: off
+            "evaluate_seconds": round(evaluation.seconds, 3), "reports": reports}  # fmt: off

@@ -22,9 +22,11 @@ POSTGRES_URL = os.environ.get("COMPLIANCE_TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture(autouse=True)
-def _clean_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests never read the developer's own database or .env."""
+def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Tests never read the developer's own database or .env, nor write reports into the
+    checkout (whole runs write theirs to COMPLIANCE_REPORTS_DIR)."""
     monkeypatch.delenv("COMPLIANCE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COMPLIANCE_REPORTS_DIR", str(tmp_path / "reports"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import threading
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 from flows.compliance_run import RunParameters, compliance_run
 from flows.escalation import escalation_check
+from prefect.artifacts import Artifact
+from prefect.client.orchestration import get_client
 from sqlalchemy import Engine, func, select, text
 
 from compliance import db
@@ -140,6 +143,27 @@ def test_run_twice_then_fix_one_unit_then_break_it_again(registry, tmp_path):
             .all()
         )
     assert actions == ["opened", "resolved", "reopened"]
+
+
+async def latest_artifact(key: str) -> Any:
+    async with get_client() as client:
+        return await Artifact.aget(key, client=client)
+
+
+def test_a_whole_run_publishes_the_scorecard_and_writes_its_reports(registry):
+    result = run()
+    written = [Path(p) for p in result["reports"]]
+    assert sorted(p.suffix for p in written) == [".html", ".pdf", ".xlsx"]
+    assert all(p.parent == Path(get_settings().reports_dir) and p.stat().st_size for p in written)
+    assert (
+        "Độc lập - Tự do - Hạnh phúc" in next(p for p in written if p.suffix == ".html").read_text()
+    )
+    artifact = asyncio.run(latest_artifact("compliance-scorecard"))
+    assert artifact is not None and "Kết quả thực hiện chỉ tiêu — Tây Ninh" in str(artifact.data)
+    table = asyncio.run(latest_artifact("compliance-scorecard-table"))
+    assert table is not None and "target.union_coverage" in str(table.data)
+    scoped = run(units=["E1"])
+    assert scoped["reports"] == []  # a run for one unit is no report
 
 
 def test_tasks_go_to_the_body_the_hierarchy_names(registry):
