@@ -1,13 +1,15 @@
 """Load on the review UI: concurrent reviewers against `compliance serve`, latency figures.
 
     .venv/bin/python benchmarks/web_load.py     # 50 reviewers, 60 s, 20,000 enterprises
-    .venv/bin/python benchmarks/web_load.py --reviewers 50 --seconds 30 --workers 2
+    .venv/bin/python benchmarks/web_load.py --think 0 --seconds 30      # no reading: saturation
 
 A generated province is imported and run once (cached in benchmarks/out/), accounts are added,
 and the real server is started as its own process (uvicorn, the command users run). Each
 reviewer is an httpx client with its own session doing what a committee member does: the
 dashboard, the flagged list with a filter, a page further, a search, a case file, the JSON API,
-and (inspectors) a decision. Every request's latency is recorded; the figures are printed.
+and (inspectors) a task change. Like locust's users, a reviewer reads each page before the next
+(``--think``, 1–3 s by default) and the reviewers arrive over ``--ramp`` seconds (they do not
+all log in in the same second). Every request's latency is recorded; the figures are printed.
 Goal (issue 5): p95 < 300 ms with 50 reviewers on 2 cores, zero errors. Asserts nothing.
 """
 
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -85,6 +88,13 @@ class Recorder:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
 
+    @staticmethod
+    def reading(rng: random.Random, think: tuple[float, float]):  # type: ignore[no-untyped-def]
+        async def pause() -> None:
+            await asyncio.sleep(rng.uniform(*think))
+
+        return pause
+
     async def call(self, client: httpx.AsyncClient, label: str, method: str, url: str, **kw):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
@@ -98,12 +108,24 @@ class Recorder:
         return response
 
 
+@dataclass(frozen=True)
+class Load:
+    base: str
+    stop: float
+    think: tuple[float, float]
+    ramp: float
+    reviewers: int
+
+
 async def reviewer(
-    index: int, base: str, recorder: Recorder, stop: float, units: list[str], tasks: list[int]
+    index: int, load: Load, recorder: Recorder, units: list[str], tasks: list[int]
 ) -> None:
     rng = random.Random(index)
     html = {"Accept": "text/html"}
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    await asyncio.sleep(load.ramp * index / load.reviewers)
+    stop = load.stop
+    async with httpx.AsyncClient(base_url=load.base, timeout=30) as client:
+        read = recorder.reading(rng, load.think)
         login = await recorder.call(
             client, "POST /login", "POST", "/login",
             data={"username": f"reviewer{index:02d}", "password": PASSWORD},
@@ -114,29 +136,36 @@ async def reviewer(
         inspector = index % 2 == 0
         while time.monotonic() < stop:
             unit = rng.choice(units)
+            await read()
             await recorder.call(client, "GET / (dashboard)", "GET", "/", headers=html)
+            await read()
             await recorder.call(
                 client, "GET /units?rule=…", "GET", "/units",
                 params={"rule": rng.choice(["union.establishment", "review.quarterly",
                                             "union_fee.paid", "rating.annual"])},
                 headers=html,
             )  # fmt: off
+            await read()
             await recorder.call(
                 client, "GET /units?page=N", "GET", "/units",
                 params={"page": rng.randint(2, 20)}, headers=html,
             )  # fmt: off
+            await read()
             await recorder.call(
                 client, "GET /units?q=…", "GET", "/units", params={"q": "Công ty"}, headers=html
             )
+            await read()
             await recorder.call(client, "GET /units/{code}", "GET", f"/units/{unit}", headers=html)
+            await read()
             await recorder.call(client, "GET /api/findings", "GET", "/api/findings")
+            await read()
             await recorder.call(client, "GET /api/units/{code}", "GET", f"/api/units/{unit}")
             if inspector:
+                await read()
                 await recorder.call(
                     client, "PATCH /api/tasks/{id}", "PATCH", f"/api/tasks/{rng.choice(tasks)}",
                     json={"assignee": f"Cán bộ {index:02d}"},
                 )  # fmt: off
-            await asyncio.sleep(rng.uniform(0.2, 1.0))  # a person reads the page
 
 
 def pct(values: list[float], q: float) -> float:
@@ -144,13 +173,10 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def drive(
-    base: str, reviewers: int, seconds: float, units: list[str], tasks: list[int]
-) -> Recorder:
+async def drive(load: Load, units: list[str], tasks: list[int]) -> Recorder:
     recorder = Recorder()
-    stop = time.monotonic() + seconds
     await asyncio.gather(
-        *(reviewer(i, base, recorder, stop, units, tasks) for i in range(reviewers))
+        *(reviewer(i, load, recorder, units, tasks) for i in range(load.reviewers))
     )
     return recorder
 
@@ -161,6 +187,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--enterprises", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=(1.0, 3.0), help="seconds reading each page"
+    )
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds for all to arrive")
     args = parser.parse_args()
 
     path = prepare(args.enterprises)
@@ -189,7 +219,11 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         started = time.perf_counter()
-        recorder = asyncio.run(drive(base, args.reviewers, args.seconds, units, tasks))
+        load = Load(
+            base, time.monotonic() + args.ramp + args.seconds, tuple(args.think), args.ramp,
+            args.reviewers,
+        )  # fmt: off
+        recorder = asyncio.run(drive(load, units, tasks))
         elapsed = time.perf_counter() - started
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -201,7 +235,8 @@ def main() -> None:
 
     everything = [x for values in recorder.latency.values() for x in values]
     table = Table(
-        title=f"Review UI under load: {args.reviewers} reviewers, {elapsed:.0f} s, "
+        title=f"Review UI under load: {args.reviewers} reviewers reading {args.think[0]:g}–"
+        f"{args.think[1]:g} s a page, {elapsed:.0f} s, "
         f"{counts:,} enterprises, {args.workers} server process(es), SQLite"
     )
     for column in ("request", "count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"):
