@@ -258,8 +258,15 @@ def demo(
         f"  [bold].venv/bin/compliance evaluate --as-of {day.isoformat()} --explain "
         "--rule union.establishment[/bold]   phát hiện kèm căn cứ\n"
         "  [bold].venv/bin/prefect server start[/bold]                    xem các lần chạy trên "
-        "giao diện Prefect (README: Lịch chạy)"
+        "giao diện Prefect (README: Lịch chạy)\n"
+        "  [bold]echo MẬT-KHẨU | .venv/bin/compliance users add admin --role admin "
+        "--password-stdin[/bold]\n"
+        "  [bold].venv/bin/compliance serve[/bold]                        giao diện rà soát "
+        "http://127.0.0.1:8000/"
     )
+    reports = result.get("reports") or []
+    if reports:
+        console.print("Báo cáo của lần chạy: " + ", ".join(reports), highlight=False)
 
 
 def _demo_summary(engine: Any) -> None:
