@@ -102,9 +102,16 @@ def test_review_a_unit_and_waive_its_task(
     expect(finding.locator("blockquote")).to_contain_text("000_14c18d3c2f2feb98.txt, mục II.1")
     expect(page.get_by_text("Số lao động", exact=True)).to_be_visible()
 
+    # a waiver without an approver is refused, with what to fix
+    task = page.get_by_test_id("task").first
+    task.get_by_label("Miễn trừ", exact=True).check()
+    task.get_by_test_id("reason").fill("Thiếu người phê duyệt")
+    task.get_by_role("button", name="Ghi quyết định").click()
+    expect(page.get_by_role("alert")).to_contain_text("người phê duyệt")
+    expect(page.get_by_test_id("task-status").first).to_have_text("mới")
+
     # waive with a reason, an approver and an expiry
     until = today() + dt.timedelta(days=45)
-    task = page.get_by_test_id("task").first
     task.get_by_label("Miễn trừ", exact=True).check()
     task.get_by_test_id("reason").fill("Doanh nghiệp đang làm thủ tục sáp nhập")
     task.get_by_test_id("approver").fill("Chủ nhiệm Ủy ban kiểm tra")

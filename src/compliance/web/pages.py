@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from compliance.accounts import Account, LoginThrottled, authenticate
-from compliance.followup.manage import update_task
+from compliance.followup.manage import TaskError, update_task
 from compliance.models.followup import STATUS_VI, TaskStatus
 from compliance.review import queries, runs
 from compliance.review.decisions import decide
@@ -213,16 +213,20 @@ def decision(
     until: Annotated[str, Form()] = "",
 ) -> Response:
     task = _task_or_error(request, account, task_id)
-    decide(
-        request.app.state.engine,
-        task_id,
-        account,
-        decision,
-        reason=reason,
-        approver=approver,
-        until=until,
-    )
-    _flash(request, f"Đã ghi quyết định cho việc #{task_id}.")
+    try:
+        decide(
+            request.app.state.engine,
+            task_id,
+            account,
+            decision,
+            reason=reason,
+            approver=approver,
+            until=until,
+        )
+    except TaskError as exc:  # back to the form, with what to fix
+        _flash(request, f"Việc #{task_id}: {exc}", "error")
+    else:
+        _flash(request, f"Đã ghi quyết định cho việc #{task_id}.")
     return RedirectResponse(f"/units/{task['unit']}#task-{task_id}", status_code=303)
 
 
@@ -237,15 +241,19 @@ def change_task(
     back: Annotated[str, Form()] = "/tasks",
 ) -> Response:
     _task_or_error(request, account, task_id)
-    update_task(
-        request.app.state.engine,
-        task_id,
-        actor=account.name,
-        assignee=assignee.strip() or None,
-        status=status or None,
-        due_on=dt.date.fromisoformat(due_on) if due_on else None,
-    )
-    _flash(request, f"Đã cập nhật việc #{task_id}.")
+    try:
+        update_task(
+            request.app.state.engine,
+            task_id,
+            actor=account.name,
+            assignee=assignee.strip() or None,
+            status=status or None,
+            due_on=dt.date.fromisoformat(due_on) if due_on else None,
+        )
+    except TaskError as exc:
+        _flash(request, f"Việc #{task_id}: {exc}", "error")
+    else:
+        _flash(request, f"Đã cập nhật việc #{task_id}.")
     return RedirectResponse(_safe_next(back), status_code=303)
 
 
