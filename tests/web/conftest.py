@@ -7,15 +7,14 @@ decide on tasks pick tasks no other test touches.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select, text
 
 from compliance import db
 from compliance.accounts import add_user
@@ -26,7 +25,7 @@ from compliance.models.followup import FollowUpTask
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from compliance.web.app import create_app
-from tests.conftest import POSTGRES_URL
+from tests.conftest import _postgres_engine
 
 AS_OF = dt.date(2026, 10, 1)
 PASSWORD = "mật-khẩu-đủ-dài"
@@ -87,22 +86,8 @@ def reviewed(
         yield _build(engine, folder / "delivery")
         engine.dispose()
         return
-    if not POSTGRES_URL:
-        if os.environ.get("CI"):
-            pytest.fail("COMPLIANCE_TEST_POSTGRES_URL is not set on CI: run scripts/test")
-        pytest.skip("no PostgreSQL server: run scripts/test, which starts one")
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"test_web_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = db.make_engine(POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
+    with contextmanager(_postgres_engine)() as engine:
         yield _build(engine, folder / "delivery")
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,17 @@ from compliance.accounts import Account
 from compliance.followup.manage import update_task
 from compliance.review import queries, runs
 from compliance.review.decisions import Decision, decide
-from compliance.web.auth import OPERATORS, READERS, REVIEWERS, check_csrf, require, scope_of
+from compliance.web.auth import (
+    OPERATORS,
+    READERS,
+    REVIEWERS,
+    case_file_or_refuse,
+    check_csrf,
+    require,
+    run_request_or_refuse,
+    scope_of,
+    task_or_refuse,
+)
 
 router = APIRouter(prefix="/api", tags=["api"])
 Reader = Annotated[Account, Depends(require(*READERS))]
@@ -82,14 +92,7 @@ def findings(
 
 @router.get("/units/{code}", summary="Hồ sơ một đơn vị (403/404 ngoài phạm vi)")
 def unit(request: Request, account: Reader, code: str) -> dict[str, Any]:
-    scope = scope_of(request, account)
-    with request.app.state.engine.connect() as conn:
-        if queries.find_unit(conn, code) is None:
-            raise HTTPException(404, f"Không có đơn vị mã {code} trong sổ đăng ký.")
-        if not scope.contains(conn, code):
-            raise HTTPException(403, f"Đơn vị {code} nằm ngoài phạm vi của bạn.")
-        case = queries.case_file(conn, scope, code)
-    assert case is not None
+    case = case_file_or_refuse(request, account, code)
     case["registry"] = _jsonable(case["registry"])
     case["findings"] = [_jsonable(f) for f in case["findings"]]
     case["audit"] = [_jsonable(a) for a in case["audit"]]
@@ -117,26 +120,16 @@ def tasks(
     }
 
 
-def _task(request: Request, account: Account, task_id: int) -> dict[str, Any]:
-    scope = scope_of(request, account)
-    with request.app.state.engine.connect() as conn:
-        task = queries.task_in_scope(conn, scope, task_id)
-        if task is None:
-            exists = queries.task_exists(conn, task_id)
-            raise HTTPException(403 if exists else 404, "Không có việc này trong phạm vi của bạn.")
-    return task
-
-
 @router.get("/tasks/{task_id}", summary="Một việc")
 def task(request: Request, account: Reader, task_id: int) -> dict[str, Any]:
-    return _jsonable(_task(request, account, task_id))
+    return _jsonable(task_or_refuse(request, account, task_id))
 
 
 @router.patch("/tasks/{task_id}", dependencies=Csrf, summary="Giao việc, đổi trạng thái, hạn")
 def change_task(
     request: Request, account: Reviewer, task_id: int, change: TaskChange
 ) -> dict[str, Any]:
-    _task(request, account, task_id)
+    task_or_refuse(request, account, task_id)
     row = update_task(
         request.app.state.engine,
         task_id,
@@ -153,7 +146,7 @@ def change_task(
     "/tasks/{task_id}/decision", dependencies=Csrf, summary="Xác nhận, bác bỏ hoặc miễn trừ"
 )
 def decision(request: Request, account: Reviewer, task_id: int, body: DecisionIn) -> dict[str, Any]:
-    _task(request, account, task_id)
+    task_or_refuse(request, account, task_id)
     row = decide(
         request.app.state.engine,
         task_id,
@@ -195,9 +188,5 @@ def run_now(request: Request, account: Operator, body: RunIn) -> dict[str, Any]:
 
 @router.get("/runs/{request_id}", summary="Trạng thái một yêu cầu chạy")
 def run_state(request: Request, account: Reader, request_id: int) -> dict[str, Any]:
-    run = runs.get_request(request.app.state.engine, request_id)
-    if run is None:
-        raise HTTPException(404, "Không có yêu cầu chạy này.")
-    if run["requested_by"] != account.name and account.scope_code is not None:
-        raise HTTPException(403, "Yêu cầu chạy này không phải của bạn.")
+    run = run_request_or_refuse(request, account, request_id)
     return _jsonable(run)

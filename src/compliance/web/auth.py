@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request
 
 from compliance.accounts import Account, get_account
 from compliance.models.accounts import Role
+from compliance.review import queries, runs
 from compliance.review.scope import Scope
 
 CSRF_FIELD = "csrf_token"
@@ -122,3 +123,37 @@ def scope_of(request: Request, account: Account) -> Scope:
         scope = Scope.of(conn, account.scope_code)
     cache[account.scope_code] = (time.monotonic() + SCOPE_TTL, scope)
     return scope
+
+
+def task_or_refuse(request: Request, account: Account, task_id: int) -> dict[str, Any]:
+    """The task when it is inside the account's scope; 403 when it exists outside, else 404."""
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        task = queries.task_in_scope(conn, scope, task_id)
+        if task is None:
+            exists = queries.task_exists(conn, task_id)
+            raise HTTPException(403 if exists else 404, "Không có việc này trong phạm vi của bạn.")
+    return task
+
+
+def run_request_or_refuse(request: Request, account: Account, request_id: int) -> dict[str, Any]:
+    """A run request: its own operator's, or any for a nationwide account."""
+    run = runs.get_request(request.app.state.engine, request_id)
+    if run is None:
+        raise HTTPException(404, "Không có yêu cầu chạy này.")
+    if run["requested_by"] != account.name and account.scope_code is not None:
+        raise HTTPException(403, "Yêu cầu chạy này không phải của bạn.")
+    return run
+
+
+def case_file_or_refuse(request: Request, account: Account, code: str) -> dict[str, Any]:
+    """A unit's case file: 404 when the registry has no such unit, 403 when it is outside."""
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        if queries.find_unit(conn, code) is None:
+            raise HTTPException(404, f"Không có đơn vị mã {code} trong sổ đăng ký.")
+        if not scope.contains(conn, code):
+            raise HTTPException(403, f"Đơn vị {code} nằm ngoài phạm vi của bạn ({scope.label}).")
+        case = queries.case_file(conn, scope, code)
+    assert case is not None
+    return case

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from compliance.accounts import Account, LoginThrottled, authenticate
@@ -19,12 +19,15 @@ from compliance.web.auth import (
     OPERATORS,
     READERS,
     REVIEWERS,
+    case_file_or_refuse,
     check_csrf,
     client_address,
     csrf_token,
     require,
+    run_request_or_refuse,
     scope_of,
     start_session,
+    task_or_refuse,
 )
 from compliance.web.render import templates
 
@@ -161,13 +164,7 @@ def flagged_units(
 
 @router.get("/units/{code}", response_class=HTMLResponse)
 def case_file(request: Request, account: Reader, code: str) -> HTMLResponse:
-    scope = scope_of(request, account)
-    with request.app.state.engine.connect() as conn:
-        if queries.find_unit(conn, code) is None:
-            raise HTTPException(404, f"Không có đơn vị mã {code} trong sổ đăng ký.")
-        if not scope.contains(conn, code):
-            raise HTTPException(403, f"Đơn vị {code} nằm ngoài phạm vi của bạn ({scope.label}).")
-        case = queries.case_file(conn, scope, code)
+    case = case_file_or_refuse(request, account, code)
     return _page(request, "case.html", account, case=case, statuses=STATUS_VI)
 
 
@@ -192,16 +189,6 @@ def audit(request: Request, account: Reader) -> HTMLResponse:
 # -- acting -----------------------------------------------------------------------------
 
 
-def _task_or_error(request: Request, account: Account, task_id: int) -> dict[str, Any]:
-    scope = scope_of(request, account)
-    with request.app.state.engine.connect() as conn:
-        task = queries.task_in_scope(conn, scope, task_id)
-        if task is None:
-            exists = queries.task_exists(conn, task_id)
-            raise HTTPException(403 if exists else 404, "Không có việc này trong phạm vi của bạn.")
-    return task
-
-
 @router.post("/tasks/{task_id}/decision", dependencies=[Csrf])
 def decision(
     request: Request,
@@ -212,7 +199,7 @@ def decision(
     approver: Annotated[str, Form()] = "",
     until: Annotated[str, Form()] = "",
 ) -> Response:
-    task = _task_or_error(request, account, task_id)
+    task = task_or_refuse(request, account, task_id)
     try:
         decide(
             request.app.state.engine,
@@ -240,7 +227,7 @@ def change_task(
     due_on: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/tasks",
 ) -> Response:
-    _task_or_error(request, account, task_id)
+    task_or_refuse(request, account, task_id)
     try:
         update_task(
             request.app.state.engine,
@@ -288,10 +275,6 @@ def run_now(
 
 @router.get("/runs/{request_id}", response_class=HTMLResponse)
 def run_state(request: Request, account: Reader, request_id: int) -> HTMLResponse:
-    run = runs.get_request(request.app.state.engine, request_id)
-    if run is None:
-        raise HTTPException(404, "Không có yêu cầu chạy này.")
-    if run["requested_by"] != account.name and account.scope_code is not None:
-        raise HTTPException(403, "Yêu cầu chạy này không phải của bạn.")
+    run = run_request_or_refuse(request, account, request_id)
     template = "_run_state.html" if request.headers.get("HX-Request") else "run.html"
     return _page(request, template, account, run=run)

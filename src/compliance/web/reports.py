@@ -55,9 +55,7 @@ def reports_page(request: Request, account: Reader) -> HTMLResponse:
     for scope in sorted({m["scope"] for n in names if (m := _FILE.match(n))}):
         if allowed is None or scope in allowed:
             found[scope] = latest_reports(folder, scope)
-    return _page(
-        request, "reports.html", account, found=found, allowed=allowed, formats=FORMATS
-    )
+    return _page(request, "reports.html", account, found=found, allowed=allowed, formats=FORMATS)
 
 
 @router.get("/reports/files/{name}")
@@ -96,5 +94,3 @@ def report_now(
         media_type=MEDIA[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
