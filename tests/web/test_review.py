@@ -95,7 +95,7 @@ def test_confirm_dismiss_and_waive_are_recorded_with_before_and_after(
     assert [e["action"] for e in history][-1] == "confirmed"
 
 
-def test_the_audit_log_refuses_update_and_delete_in_the_database(
+def test_the_audit_log_and_task_histories_refuse_update_and_delete_in_the_database(
     reviewed: Reviewed, client_for: Callable[..., TestClient]
 ) -> None:
     client = client_for("inspector66")
@@ -107,6 +107,8 @@ def test_the_audit_log_refuses_update_and_delete_in_the_database(
         "UPDATE audit_log SET actor = 'ai đó' WHERE task_id = :id",
         "DELETE FROM audit_log WHERE task_id = :id",
         "DELETE FROM audit_log",
+        "UPDATE task_events SET actor = 'ai đó' WHERE task_id = :id",
+        "DELETE FROM task_events WHERE task_id = :id",
     ):
         with pytest.raises(DBAPIError, match="append-only"), reviewed.engine.begin() as conn:
             conn.execute(text(statement), {"id": task["id"]})
