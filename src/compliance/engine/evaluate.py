@@ -14,7 +14,9 @@ Evaluation only reads: it never writes to the database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -30,6 +32,26 @@ from compliance.rules.templates import attribute_uses
 from compliance.rules.validate import LoadedRule
 
 Method = Literal["sql", "durable", "python"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a bulk step, back on (if it was) afterwards.
+
+    A national run builds hundreds of thousands of findings, rows and texts that all stay alive
+    until the step ends; the collector kept re-traversing them (profiled: ~5–6 s of a 24 s run)
+    and found nothing to free. Reference counting still frees everything else at once; only
+    reference cycles made inside the step wait for the next collection. Nested uses are safe:
+    only the outermost one turns the collector back on. Concurrent ones (threads) are safe too,
+    but the first to finish turns it back on for the others: they only lose the speed-up.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -218,7 +240,20 @@ def evaluate(
     period: Period | None = None,
 ) -> list[Finding]:
     """Findings (violations and at-risk units) in scope as of ``as_of``, sorted by key."""
-    scope = scope or Scope()
+    with gc_paused():
+        return _evaluate(conn, rules, as_of, scope or Scope(), method, history, overrides, period)
+
+
+def _evaluate(
+    conn: Connection,
+    rules: Sequence[LoadedRule],
+    as_of: dt.date,
+    scope: Scope,
+    method: Method,
+    history: int,
+    overrides: dict[str, dict[str, Any]] | None,
+    period: Period | None,
+) -> list[Finding]:
     findings: list[Finding] = []
     work = plans(rules, as_of, scope, history, overrides, period)
     if method == "sql":

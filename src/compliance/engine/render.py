@@ -6,6 +6,10 @@ call and again into a set for the context; that copy cost more than the template
 (profiled: ~6 s of a national run). Here the globals are flattened once per template and each
 call builds one dict. Same environment (sandboxed, strict undefined), same compiled code, same
 exceptions (Jinja's ``handle_exception`` rewrites the traceback exactly as ``render`` does).
+
+The environment is the rules' own (``compliance.rules.templates.RuleEnvironment``), built once
+here; an expression compiles to the same ``{% set result = … %}`` template Jinja's
+``compile_expression`` builds, so its value is read from the context's variables.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from typing import Any
 from jinja2 import Template
 from jinja2.utils import consume
 
-from compliance.rules.templates import _expression, _template
+from compliance.rules.templates import environment
 
 
 @cache
 def _prepared(source: str, expression: bool) -> tuple[Template, dict[str, Any]]:
-    # TemplateExpression keeps its compiled template in ``_template`` (Jinja 3.1).
-    template: Template = _expression(source)._template if expression else _template(source)
+    env = environment()
+    template = env.from_string(f"{{% set result = {source} %}}" if expression else source)
     return template, dict(template.globals)
 
 

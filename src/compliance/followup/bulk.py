@@ -12,52 +12,68 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table
 
 CHUNK = 20_000
+# What ``json.dumps(value, default=str)`` builds on every call, built once: the same text.
+_ENCODE = json.JSONEncoder(default=str).encode
 
 
 def json_text(value: Any) -> str:
     """The text SQLAlchemy's JSON type stores for ``value``, dates made text (``default=str``)."""
-    return json.dumps(value, default=str)
+    return _ENCODE(value)
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (all with the same keys) into ``table`` in chunks of ``CHUNK``."""
+class JsonMemo:
+    """JSON texts by object identity, for one batch of inserts whose rows share objects (a rule's
+    params dict is shared by its findings; a finding's facts dict by its recorded row and its
+    new task). Holds the objects, so an identity is never reused while the memo lives."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Any, str]] = {}
+
+    def text(self, value: Any) -> str:
+        known = self._texts.get(id(value))
+        if known is None:
+            known = self._texts[id(value)] = (value, json_text(value))
+        return known[1]
+
+
+def insert_rows(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], memo: JsonMemo | None = None
+) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` in chunks of ``CHUNK``.
+
+    JSON values are serialised once per object; pass one ``memo`` to several calls only while
+    the objects it has seen are not mutated (a run's findings and tasks are not)."""
     if not rows:
         return
     columns = list(rows[0])
     dialect = conn.dialect
     compiled = table.insert().compile(dialect=dialect, column_keys=columns)
-    memo: dict[int, str] = {}  # by identity: a rule's params dict is shared by its findings
+    json_once = (memo or JsonMemo()).text
 
-    def json_once(value: Any) -> str:
-        text = memo.get(id(value))
-        if text is None:
-            text = memo[id(value)] = json_text(value)
-        return text
-
-    processors: list[Callable[[Any], Any] | None] = []
+    processors: dict[str, Callable[[Any], Any] | None] = {}
     for name in columns:
         kind = table.c[name].type
-        processors.append(
+        processors[name] = (
             json_once if isinstance(kind, JSON) else kind._cached_bind_processor(dialect)
         )
-    plan = list(zip(columns, processors, strict=True))
     sql = str(compiled)
-    if compiled.positiontup is not None:  # qmark / format: tuples in the statement's order
-        order = [columns.index(name) for name in compiled.positiontup]
+    # qmark / format: values in the statement's order; pyformat (psycopg): a dict per row.
+    positional = compiled.positiontup is not None
+    order = list(compiled.positiontup) if positional else columns  # type: ignore[arg-type]
+    values_of = itemgetter(*order)
+    to_process = [(i, p) for i, name in enumerate(order) if (p := processors[name]) is not None]
 
-        def shape(row: dict[str, Any]) -> Any:
-            values = [row[n] if p is None else p(row[n]) for n, p in plan]
-            return tuple(values[i] for i in order)
-
-    else:  # pyformat (psycopg): a dict per row
-
-        def shape(row: dict[str, Any]) -> Any:
-            return {n: row[n] if p is None else p(row[n]) for n, p in plan}
+    def shape(row: dict[str, Any]) -> Any:
+        values = list(values_of(row)) if len(order) > 1 else [row[order[0]]]
+        for i, process in to_process:
+            values[i] = process(values[i])
+        return tuple(values) if positional else dict(zip(order, values, strict=True))
 
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(sql, [shape(row) for row in rows[start : start + CHUNK]])

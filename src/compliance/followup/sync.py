@@ -23,7 +23,7 @@ from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
 from compliance.engine.periods import PeriodKind, judged_period, parse_period
 from compliance.engine.render import render
-from compliance.followup.bulk import insert_rows
+from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -132,7 +132,7 @@ def record_and_sync(
 ) -> RunOutcome:
     """Write the run, its findings and the task changes in one transaction (or none at all)."""
     try:
-        with db_engine.begin() as conn:
+        with engine.gc_paused(), db_engine.begin() as conn:
             acquire_run_lock(conn, f"{request.actor}:{request.flow_run_id or '-'}")
             outcome = _sync(conn, rules, findings, request)
             if request.dry_run:
@@ -174,7 +174,8 @@ def _sync(
     for subject in ("complaint", "chair_election"):
         hierarchy.load_owners(conn, subject, (f.unit for f in findings if subject_of(f) == subject))
 
-    _record_findings(conn, run_id, findings, outcome)
+    memo = JsonMemo()  # a finding's facts are stored with it and with its new task: encode once
+    _record_findings(conn, run_id, findings, outcome, memo)
     # Only the columns that decide what to do: the full rows (facts, texts) are read for the
     # few tasks that change, so a rerun with no change never decodes 190,000 JSON documents.
     existing = {
@@ -227,7 +228,7 @@ def _sync(
     _resolve(conn, by_id, resolved, request, run_id, now, events, outcome, hierarchy)
 
     if inserts:
-        _insert_tasks(conn, inserts, run_id, now, events, outcome, hierarchy)
+        _insert_tasks(conn, inserts, run_id, now, events, outcome, hierarchy, memo)
     insert_rows(conn, _t(TaskEvent), events)
     outcome.open_tasks = _count_active(conn)
     conn.execute(
@@ -253,7 +254,11 @@ def _json(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record_findings(
-    conn: Connection, run_id: int, findings: Sequence[Finding], outcome: RunOutcome
+    conn: Connection,
+    run_id: int,
+    findings: Sequence[Finding],
+    outcome: RunOutcome,
+    memo: JsonMemo | None = None,
 ) -> None:
     rows = []
     for f in findings:
@@ -277,12 +282,12 @@ def _record_findings(
                 "explanation": f.explanation,
             }
         )
-    insert_rows(conn, _t(RecordedFinding), rows)
+    insert_rows(conn, _t(RecordedFinding), rows, memo)
 
 
 def _render_task(finding: Finding) -> tuple[str, str]:
     assert finding.loaded is not None
-    context = {**finding.context(), "due": finding.due}
+    context = finding.template_values
     follow_up = finding.loaded.rule.follow_up
     return render(follow_up.title, context), render(follow_up.body, context)
 
@@ -342,9 +347,10 @@ def _insert_tasks(
     events: list[dict[str, Any]],
     outcome: RunOutcome,
     hierarchy: Hierarchy,
+    memo: JsonMemo | None = None,
 ) -> None:
     t = _t(FollowUpTask)
-    insert_rows(conn, t, inserts)
+    insert_rows(conn, t, inserts, memo)
     ids = {
         (rule, unit, period): task_id
         for task_id, rule, unit, period in conn.execute(

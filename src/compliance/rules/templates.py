@@ -40,9 +40,33 @@ def yes_no(value: Any) -> str:
     return "có" if value else "không"
 
 
+_DICT_HAS: dict[str, bool] = {}  # attribute name → whether a dict has it (dicts have no __dict__)
+
+
+class RuleEnvironment(SandboxedEnvironment):
+    """The sandbox, with a shortcut for ``name.key`` on plain dicts (``unit.name``,
+    ``facts.workers``): the sandbox first tries the attribute, which a dict has only for its own
+    methods, so every such read raised and caught an ``AttributeError`` before reading the key
+    (~4 s of a national run). The shortcut reads the key directly when ``dict`` has no attribute
+    of that name — the same value, the same undefined when the key is missing — and leaves every
+    other case to the sandbox."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            has = _DICT_HAS.get(attribute)
+            if has is None:
+                has = _DICT_HAS[attribute] = hasattr(obj, attribute)
+            if not has:  # what the sandbox does after getattr(obj, attribute) fails
+                try:
+                    return obj[attribute]
+                except (TypeError, LookupError):
+                    return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = RuleEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
     env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no)
