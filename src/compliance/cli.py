@@ -237,9 +237,10 @@ def demo(
         raise _fail(exc) from None
     _print_report(report, OutputFormat.text, 20, refused=False)
     console.rule("3. Chạy rà soát theo lịch (Prefect flow 'compliance-run')")
-    from compliance.cli_tasks import _flows, _print_run
+    from compliance.cli_tasks import _print_run
+    from compliance.orchestration import load_flows
 
-    flows = _flows()
+    flows = load_flows()
     result = flows.compliance_run.compliance_run(flows.compliance_run.RunParameters(as_of=day))
     _print_run(result)
     _demo_summary(engine)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import os
-import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,25 +23,13 @@ from compliance.models.followup import (
     NotificationTarget,
     TaskStatus,
 )
+from compliance.orchestration import load_flows
 
 tasks_app = typer.Typer(help="Follow-up tasks: list, show, update.", no_args_is_help=True)
 notify_app = typer.Typer(
     help="Where each body's digest is sent (Apprise URLs).", no_args_is_help=True
 )
-REPOSITORY = Path(__file__).resolve().parents[2]
 CLOSED = (TaskStatus.RESOLVED, TaskStatus.WAIVED, TaskStatus.DISMISSED)
-
-
-def _flows() -> Any:
-    """The flows live in flows/ beside the package, as prefect.yaml deploys them."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if str(REPOSITORY) not in sys.path:
-        sys.path.insert(0, str(REPOSITORY))
-    import flows.compliance_run
-    import flows.escalation
-
-    return flows
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -66,7 +51,7 @@ def run_command(
     dry_run: Annotated[bool, typer.Option(help="Print the digests; write nothing.")] = False,
 ) -> None:
     """The compliance run as a Prefect flow run: record findings, open and close tasks, notify."""
-    flows = _flows()
+    flows = load_flows()
     parameters = flows.compliance_run.RunParameters(
         as_of=as_of.date() if as_of else None,
         rules=rule or [],
@@ -107,7 +92,7 @@ def escalate_command(
     dry_run: Annotated[bool, typer.Option(help="Print; write nothing.")] = False,
 ) -> None:
     """The escalation check as a Prefect flow run: overdue tasks go to the body above."""
-    flows = _flows()
+    flows = load_flows()
     result = flows.escalation.escalation_check(
         as_of.date() if as_of else None, extension_days, dry_run
     )

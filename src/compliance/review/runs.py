@@ -20,6 +20,7 @@ from compliance import db
 from compliance.accounts import Account
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry, Role, RunRequest, RunRequestStatus
+from compliance.orchestration import load_flows
 from compliance.review.scope import Scope
 from compliance.settings import today
 
@@ -120,13 +121,11 @@ def recent_requests(db_engine: Engine, account: Account, limit: int = 20) -> lis
 
 def execute(db_engine: Engine, request_id: int) -> None:
     """Run one request's flow and record how it ended (in the worker process)."""
-    from compliance.cli_tasks import _flows
-
     request = get_request(db_engine, request_id)
     if request is None or request["status"] != RunRequestStatus.QUEUED:
         return
     _set(db_engine, request_id, status=RunRequestStatus.RUNNING.value)
-    flows = _flows()
+    flows = load_flows()
     scope = request["scope"] or {}
     parameters = flows.compliance_run.RunParameters(
         as_of=request["as_of"],

@@ -7,7 +7,9 @@ here — no CDN: committees work on networks that block them.
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -40,9 +42,16 @@ def secret_key(db_engine: Engine) -> str:
     database = db_engine.url.database if db_engine.url.get_backend_name() == "sqlite" else None
     folder = Path(database).resolve().parent if database else Path.cwd()
     path = folder / ".compliance-secret"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
+    try:  # created once, atomically: server processes starting together share one key
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it this instant
+            if key := path.read_text().strip():
+                return key
+            time.sleep(0.1)
+        raise
+    with os.fdopen(handle, "w") as stream:
+        stream.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
