@@ -14,9 +14,7 @@ Evaluation only reads: it never writes to the database.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -28,30 +26,11 @@ from compliance.engine import conditions
 from compliance.engine.facts import SUBJECTS, Context, Subject
 from compliance.engine.findings import Finding
 from compliance.engine.periods import Period, PeriodKind, judged_periods
+from compliance.memory import gc_paused
 from compliance.rules.templates import attribute_uses
 from compliance.rules.validate import LoadedRule
 
 Method = Literal["sql", "durable", "python"]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a bulk step, back on (if it was) afterwards.
-
-    A national run builds hundreds of thousands of findings, rows and texts that all stay alive
-    until the step ends; the collector kept re-traversing them (profiled: ~5–6 s of a 24 s run)
-    and found nothing to free. Reference counting still frees everything else at once; only
-    reference cycles made inside the step wait for the next collection. Nested uses are safe:
-    only the outermost one turns the collector back on. Concurrent ones (threads) are safe too,
-    but the first to finish turns it back on for the others: they only lose the speed-up.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

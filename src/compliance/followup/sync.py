@@ -25,6 +25,7 @@ from compliance.engine.periods import PeriodKind, judged_period, parse_period
 from compliance.engine.render import render
 from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
+from compliance.memory import gc_paused
 from compliance.models.followup import (
     ACTIVE_STATUSES,
     ComplianceRun,
@@ -132,7 +133,7 @@ def record_and_sync(
 ) -> RunOutcome:
     """Write the run, its findings and the task changes in one transaction (or none at all)."""
     try:
-        with engine.gc_paused(), db_engine.begin() as conn:
+        with gc_paused(), db_engine.begin() as conn:
             acquire_run_lock(conn, f"{request.actor}:{request.flow_run_id or '-'}")
             outcome = _sync(conn, rules, findings, request)
             if request.dry_run:

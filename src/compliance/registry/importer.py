@@ -13,100 +13,26 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from compliance import db
 from compliance.exceptions import ImportRefused
+from compliance.memory import gc_paused
 from compliance.models import ImportBatch
 from compliance.registry import store
-from compliance.registry.contract import (
-    ORDERED_PAIRS,
-    PART_OF,
-    TABLES_BY_NAME,
-    Table,
-)
-from compliance.registry.issues import ImportReport, Issue, TableCount, write_rejects
-from compliance.registry.reader import Source, SourceError, discover, read_rows
-from compliance.registry.rows import validate_rows
+from compliance.registry.contract import TABLES_BY_NAME, Table
+from compliance.registry.issues import ImportReport, Issue, write_rejects
+from compliance.registry.reader import discover
+from compliance.registry.staging import ProgressSink, Rejects, Staged, stage
 from compliance.settings import TIMEZONE
-
-CHUNK_ROWS = 10_000
-
-
-class ProgressSink(Protocol):
-    """Where long work reports how far it is; the CLI draws rich bars from it."""
-
-    def stage(self, description: str, total: int | None) -> Callable[[int], None]: ...
 
 
 class _Silent:
     def stage(self, description: str, total: int | None) -> Callable[[int], None]:
         return lambda _n: None
-
-
-@dataclass
-class Staged:
-    """One table's validated rows, as tuples in ``columns`` order, with their row numbers."""
-
-    source: Source
-    columns: list[str]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
-    dropped: set[int] = field(default_factory=set)  # positions rejected after validation
-    invalid_keys: set[Any] = field(default_factory=set)  # keys of rows that failed validation
-
-    @property
-    def table(self) -> Table:
-        return self.source.table
-
-    def position(self, column: str) -> int:
-        return self.columns.index(column)
-
-    def keys(self) -> list[tuple[Any, ...]]:
-        idx = [self.position(c) for c in self.table.key]
-        return [tuple(row[i] for i in idx) for row in self.rows]
-
-    def live(self) -> list[tuple[Any, ...]]:
-        return [r for i, r in enumerate(self.rows) if i not in self.dropped]
-
-
-class _Rejects:
-    """Every bad row once, with all its problems, for the report and the rejects file."""
-
-    def __init__(self) -> None:
-        self.rows: dict[tuple[str, int], tuple[list[Issue], dict[str, Any]]] = {}
-
-    def add(self, issue: Issue, data: dict[str, Any]) -> None:
-        assert issue.row is not None and issue.table is not None
-        entry = self.rows.setdefault((issue.table, issue.row), ([], data))
-        entry[0].append(issue)
-
-    def count(self, table: str) -> int:
-        return sum(1 for t, _ in self.rows if t == table)
-
-    def merged(self) -> list[tuple[Issue, dict[str, Any]]]:
-        result = []
-        for issues, data in self.rows.values():
-            first = issues[0]
-            result.append(
-                (
-                    Issue(
-                        code=";".join(i.code for i in issues),
-                        file=first.file,
-                        row=first.row,
-                        column=";".join(i.column or "" for i in issues),
-                        message=" | ".join(i.message for i in issues),
-                        table=first.table,
-                    ),
-                    data,
-                )
-            )
-        return result
 
 
 def import_folder(
@@ -123,6 +49,21 @@ def import_folder(
     ``effective_date`` is the day from which a changed superior applies when the delivery does
     not say (``superior_since``); it defaults to today in Vietnam.
     """
+    # Millions of row tuples stay alive until the write: the cyclic collector would scan them
+    # over and over (more than half the staging time of a national registry). They hold no
+    # cycles, so it pauses for the import.
+    with gc_paused():
+        return _import(engine, folder, skip_bad_rows, rejects_path, effective_date, progress)
+
+
+def _import(
+    engine: Engine,
+    folder: Path,
+    skip_bad_rows: bool,
+    rejects_path: Path | None,
+    effective_date: dt.date | None,
+    progress: ProgressSink | None,
+) -> ImportReport:
     started = time.perf_counter()
     sink = progress or _Silent()
     effective = effective_date or dt.datetime.now(TIMEZONE).date()
@@ -132,8 +73,8 @@ def import_folder(
     if report.errors:
         raise ImportRefused(report)  # a file-level problem: no row of it can be trusted
 
-    rejects = _Rejects()
-    staged = [_stage(source, report, rejects, sink) for source in sources]
+    rejects = Rejects()
+    staged = [stage(source, report, rejects, sink) for source in sources]
     if report.errors and any(i.row is None or i.row == 1 for i in report.errors):
         raise ImportRefused(report)
     for table in staged:
@@ -159,131 +100,6 @@ def import_folder(
     return report
 
 
-# Reading and validating -----------------------------------------------------------------------
-
-
-def _estimate_rows(source: Source) -> int | None:
-    if source.sheet is not None:
-        return None
-    with source.path.open("rb") as handle:
-        return max(
-            sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
-        )
-
-
-def _stage(source: Source, report: ImportReport, rejects: _Rejects, sink: ProgressSink) -> Staged:
-    table = source.table
-    columns = list(dict.fromkeys([*table.key, *source.present]))
-    staged = Staged(source, columns)
-    count = report.tables.setdefault(table.name, TableCount())
-    advance = sink.stage(f"Đọc {source.label}", _estimate_rows(source))
-    chunk: list[tuple[int, dict[str, Any], list[Any]]] = []
-    try:
-        for item in read_rows(source):
-            chunk.append(item)
-            if len(chunk) >= CHUNK_ROWS:
-                _validate_chunk(staged, chunk, report, rejects)
-                advance(len(chunk))
-                chunk = []
-        _validate_chunk(staged, chunk, report, rejects)
-        advance(len(chunk))
-    except SourceError as exc:
-        report.issues.append(exc.issue)
-    count.read = len(staged.rows) + sum(1 for t, _ in rejects.rows if t == table.name)
-    return staged
-
-
-def _raw(source: Source, cells: list[Any]) -> dict[str, Any]:
-    return {
-        h or f"#{i + 1}": v for i, (h, v) in enumerate(zip(source.headers, cells, strict=False))
-    }
-
-
-def _validate_chunk(
-    staged: Staged,
-    chunk: list[tuple[int, dict[str, Any], list[Any]]],
-    report: ImportReport,
-    rejects: _Rejects,
-) -> None:
-    if not chunk:
-        return
-    source, table = staged.source, staged.table
-    header_of = {c: h for c, h in zip(source.columns, source.headers, strict=True) if c}
-    label = source.label
-
-    def reject(code: str, number: int, cells: list[Any], column: str | None, **params: Any) -> None:
-        issue = Issue.make(code, file=label, row=number, column=column, table=table.name, **params)
-        report.issues.append(issue)
-        rejects.add(issue, _raw(source, cells))
-
-    ragged = {i for i, (_, row, _) in enumerate(chunk) if "__too_many_cells__" in row}
-    for i in ragged:
-        number, row, cells = chunk[i]
-        reject(
-            "row.too_many_cells",
-            number,
-            cells,
-            None,
-            count=row["__too_many_cells__"],
-            headers=len(source.headers),
-        )
-    candidates = [item for i, item in enumerate(chunk) if i not in ragged]
-    parsed, errors = validate_rows(table, [row for _, row, _ in candidates])
-    key_column = table.key[0]
-    for error in errors:
-        number, row, cells = candidates[error.index]
-        staged.invalid_keys.add(row.get(key_column))
-        reject(error.code, number, cells, header_of.get(error.column, error.column), **error.params)
-    as_tuple = itemgetter(*staged.columns)
-    single = len(staged.columns) == 1
-    for (number, _, cells), row in zip(candidates, parsed, strict=True):
-        if row is None:
-            continue
-        problems = _row_problems(table, row) if table.name in _CHECKED_TABLES else ()
-        for code, column, params in problems:
-            reject(code, number, cells, header_of.get(column, column), **params)
-            staged.invalid_keys.add(row.get(key_column))
-        if not problems:
-            staged.rows.append((as_tuple(row),) if single else as_tuple(row))
-            staged.numbers.append(number)
-
-
-_CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | {"unions"}
-
-
-def _row_problems(table: Table, row: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    problems: list[tuple[str, str, dict[str, Any]]] = []
-    for part, whole in PART_OF.get(table.name, ()):
-        if (p := row.get(part)) is not None and (w := row.get(whole)) is not None and p > w:
-            problems.append(
-                (
-                    "row.part_exceeds_whole",
-                    part,
-                    {"part": part, "part_value": p, "whole": whole, "whole_value": w},
-                )
-            )
-    for earlier, later in ORDERED_PAIRS.get(table.name, ()):
-        if (a := row.get(earlier)) is not None and (b := row.get(later)) is not None and b < a:
-            problems.append(
-                (
-                    "row.dates_out_of_order",
-                    later,
-                    {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b},
-                )
-            )
-    if (
-        table.name == "unions"
-        and row.get("enterprise_tax_code")
-        and row.get("kind")
-        not in (
-            None,
-            "grassroots_union",
-        )
-    ):
-        problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}))
-    return problems
-
-
 # Keys and references ---------------------------------------------------------------------------
 
 
@@ -293,7 +109,7 @@ def _drop(
     code: str,
     column: str | None,
     report: ImportReport,
-    rejects: _Rejects,
+    rejects: Rejects,
     **params: Any,
 ) -> None:
     if position in staged.dropped and code == "row.duplicate_key":
@@ -318,7 +134,7 @@ def _key_text(table: Table, key: tuple[Any, ...]) -> str:
 
 
 def _check_duplicates(
-    staged: Staged, report: ImportReport, rejects: _Rejects, skip_bad_rows: bool
+    staged: Staged, report: ImportReport, rejects: Rejects, skip_bad_rows: bool
 ) -> None:
     """A key twice in one delivery is ambiguous: report every repeat; skipping drops them all."""
     first: dict[tuple[Any, ...], int] = {}
@@ -351,7 +167,7 @@ def _check_duplicates(
             )
 
 
-def _check_overlaps(staged: Staged, report: ImportReport, rejects: _Rejects) -> None:
+def _check_overlaps(staged: Staged, report: ImportReport, rejects: Rejects) -> None:
     code_at, start_at, end_at = (
         staged.position(c) for c in ("union_code", "valid_from", "valid_until")
     )
@@ -382,7 +198,7 @@ def _check_references(
     conn: Connection,
     staged: list[Staged],
     report: ImportReport,
-    rejects: _Rejects,
+    rejects: Rejects,
     skip_bad_rows: bool,
 ) -> None:
     """Every code a row names must exist, in this delivery or in the database.
@@ -491,7 +307,7 @@ def _write(
             if len(positions) == len(table_staged.columns)
             else [tuple(r[i] for i in positions) for r in rows]
         )
-        store.upsert(conn, name, columns, table_staged.table.key, values, advance)
+        store.upsert(conn, name, columns, table_staged.table.key, values, advance, fresh=not before)
         count.inserted = store.count_rows(conn, name) - before
         count.updated = len(rows) - count.inserted
         if name == "unions" and "superior_code" in table_staged.columns:

@@ -12,7 +12,10 @@ import csv
 import datetime as dt
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -228,6 +231,131 @@ def read_rows(source: Source) -> Iterator[tuple[int, dict[str, Any], list[Any]]]
             yield number, {c: values[i] for i, c in positions}, values
 
 
+@dataclass
+class Chunk:
+    """Up to ``size`` non-blank data rows of a source, by column, for validation in bulk.
+
+    ``columns`` maps each contract column the source has to its cleaned cells (stripped, NFC,
+    empty as ``None``); ``ragged`` holds the rows with cells beyond the header, which are not in
+    ``columns``: (position among the chunk's rows, row number, cell count, cells). ``typed``
+    says cells may be other than text.
+    """
+
+    numbers: list[int]
+    columns: dict[str, list[Any]]
+    rows: list[list[Any]]  # the cells of each row as read, for :meth:`values`
+    ragged: list[tuple[int, int, int, list[Any]]]
+    typed: bool
+
+    def __len__(self) -> int:
+        return len(self.numbers) + len(self.ragged)
+
+    def values(self, position: int) -> list[Any]:
+        """The cleaned cells of one row, every column, as the rejects file keeps them."""
+        cells = self.rows[position]
+        return cells if self.typed else [c.strip() or None for c in cells]
+
+
+def read_chunks(source: Source, size: int) -> Iterator[Chunk]:
+    """The rows of :func:`read_rows` (same rows, same numbers) in chunks of ``size``."""
+    if source.sheet is not None:
+        yield from _sheet_chunks(source, size)
+        return
+    positions = [(i, c) for i, c in enumerate(source.columns) if c is not None]
+    width = len(source.headers)
+    with _csv_errors(source), source.path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = _csv_reader(handle)
+        next(rows, None)  # header
+        yield from _csv_chunks(rows, width, positions, size)
+
+
+def _csv_chunks(
+    rows: Iterator[list[str]], width: int, positions: list[tuple[int, str]], size: int
+) -> Iterator[Chunk]:
+    numbers: list[int] = []
+    kept: list[list[Any]] = []
+    ragged: list[tuple[int, int, int, list[Any]]] = []
+    number = 2
+    while batch := list(islice(rows, size - len(numbers) - len(ragged))):
+        start, number = number, number + len(batch)
+        if set(map(len, batch)) == {width} and all(map(str.strip, map(itemgetter(0), batch))):
+            kept += batch  # the common case: no blank, short or long row in the batch
+            numbers += range(start, number)
+        else:
+            for at, cells in enumerate(batch, start=start):
+                _sort_row(at, cells, width, numbers, kept, ragged)
+        if len(numbers) + len(ragged) >= size:
+            yield _csv_chunk(numbers, kept, ragged, positions)
+            numbers, kept, ragged = [], [], []
+    if numbers or ragged:
+        yield _csv_chunk(numbers, kept, ragged, positions)
+
+
+def _sort_row(
+    number: int,
+    cells: list[str],
+    width: int,
+    numbers: list[int],
+    kept: list[list[Any]],
+    ragged: list[tuple[int, int, int, list[Any]]],
+) -> None:
+    """One CSV row into the chunk as :func:`read_rows` would see it (or nowhere if blank)."""
+    count = len(cells)
+    if count > width and any(c.strip() for c in cells[width:]):
+        ragged.append((len(numbers) + len(ragged), number, count, cells))
+    elif not any(c.strip() for c in cells):
+        return  # blank line
+    elif count < width:
+        kept.append(cells + [""] * (width - count))
+        numbers.append(number)
+    else:
+        kept.append(cells[:width] if count > width else cells)
+        numbers.append(number)
+
+
+def _csv_chunk(
+    numbers: list[int],
+    kept: list[list[Any]],
+    ragged: list[tuple[int, int, int, list[Any]]],
+    positions: list[tuple[int, str]],
+) -> Chunk:
+    columns: dict[str, list[Any]] = {name: [] for _, name in positions}
+    if kept:
+        by_position = list(zip(*kept, strict=True))
+        for i, name in positions:
+            cells = list(map(str.strip, by_position[i]))
+            columns[name] = [c or None for c in cells] if "" in cells else cells
+    return Chunk(numbers, columns, kept, ragged, typed=False)
+
+
+def _sheet_chunks(source: Source, size: int) -> Iterator[Chunk]:
+    positions = [(i, c) for i, c in enumerate(source.columns) if c is not None]
+    items: list[tuple[int, dict[str, Any], list[Any]]] = []
+
+    def chunk() -> Chunk:
+        plain = [(n, v) for n, row, v in items if "__too_many_cells__" not in row]
+        rows = [v for _, v in plain]
+        return Chunk(
+            [n for n, _ in plain],
+            {c: [v[i] for v in rows] for i, c in positions},
+            rows,
+            [
+                (i, n, row["__too_many_cells__"], v)
+                for i, (n, row, v) in enumerate(items)
+                if "__too_many_cells__" in row
+            ],
+            typed=True,
+        )
+
+    for item in read_rows(source):
+        items.append(item)
+        if len(items) >= size:
+            yield chunk()
+            items = []
+    if items:
+        yield chunk()
+
+
 def _raw_rows(source: Source) -> Iterator[list[Any]]:
     if source.sheet is None:
         return _csv_rows(source)
@@ -235,12 +363,14 @@ def _raw_rows(source: Source) -> Iterator[list[Any]]:
 
 
 def _csv_rows(source: Source) -> Iterator[list[Any]]:
+    with _csv_errors(source), source.path.open(newline="", encoding="utf-8-sig") as handle:
+        yield from _csv_reader(handle)
+
+
+@contextmanager
+def _csv_errors(source: Source) -> Iterator[None]:
     try:
-        with source.path.open(newline="", encoding="utf-8-sig") as handle:
-            first = handle.readline()
-            delimiter = max((",", ";", "\t"), key=first.count)
-            handle.seek(0)
-            yield from csv.reader(_nfc_lines(handle), delimiter=delimiter)
+        yield
     except UnicodeDecodeError as exc:
         raise SourceError(
             Issue.make("file.encoding", file=source.label, table=source.table.name, reason=exc)
@@ -251,14 +381,25 @@ def _csv_rows(source: Source) -> Iterator[list[Any]]:
         ) from exc
 
 
+def _csv_reader(handle: Any) -> Iterator[list[str]]:
+    first = handle.readline()
+    delimiter = max((",", ";", "\t"), key=first.count)
+    handle.seek(0)
+    return csv.reader(_nfc_lines(handle), delimiter=delimiter)
+
+
 def _nfc_lines(handle: Any) -> Iterator[str]:
     """Lines in NFC, normalised about a megabyte at a time (whole lines, so no character is
     split from its combining marks): one C call per batch instead of one per cell."""
-    while batch := handle.readlines(1 << 20):
-        text = "".join(batch)
-        if not text.isascii():
-            text = unicodedata.normalize("NFC", text)
-        yield from text.splitlines(keepends=True)
+    batches = iter(partial(handle.readlines, 1 << 20), [])
+    return chain.from_iterable(map(_nfc_split, batches))
+
+
+def _nfc_split(batch: list[str]) -> list[str]:
+    text = "".join(batch)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.splitlines(keepends=True)
 
 
 def _sheet_rows(source: Source) -> Iterator[list[Any]]:

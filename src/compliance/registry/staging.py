@@ -1,0 +1,230 @@
+"""Read and validate one table of a delivery: the rows that may be written, and the bad ones.
+
+Cells are validated a chunk at a time, column by column (:func:`rows.validate_columns`); each
+problem becomes an :class:`Issue` naming file, row and column, and the row goes to the rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from compliance.registry.contract import ORDERED_PAIRS, PART_OF, Table
+from compliance.registry.issues import ImportReport, Issue, TableCount
+from compliance.registry.reader import Chunk, Source, SourceError, read_chunks
+from compliance.registry.rows import validate_columns
+
+CHUNK_ROWS = 10_000
+
+
+class ProgressSink(Protocol):
+    """Where long work reports how far it is; the CLI draws rich bars from it."""
+
+    def stage(self, description: str, total: int | None) -> Callable[[int], None]: ...
+
+
+@dataclass
+class Staged:
+    """One table's validated rows, as tuples in ``columns`` order, with their row numbers."""
+
+    source: Source
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    dropped: set[int] = field(default_factory=set)  # positions rejected after validation
+    invalid_keys: set[Any] = field(default_factory=set)  # keys of rows that failed validation
+
+    @property
+    def table(self) -> Table:
+        return self.source.table
+
+    def position(self, column: str) -> int:
+        return self.columns.index(column)
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        idx = [self.position(c) for c in self.table.key]
+        if len(idx) == 1:
+            at = idx[0]
+            return [(row[at],) for row in self.rows]
+        return [tuple(row[i] for i in idx) for row in self.rows]
+
+    def live(self) -> list[tuple[Any, ...]]:
+        if not self.dropped:
+            return self.rows
+        return [r for i, r in enumerate(self.rows) if i not in self.dropped]
+
+
+class Rejects:
+    """Every bad row once, with all its problems, for the report and the rejects file."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, int], tuple[list[Issue], dict[str, Any]]] = {}
+
+    def add(self, issue: Issue, data: dict[str, Any]) -> None:
+        assert issue.row is not None and issue.table is not None
+        entry = self.rows.setdefault((issue.table, issue.row), ([], data))
+        entry[0].append(issue)
+
+    def count(self, table: str) -> int:
+        return sum(1 for t, _ in self.rows if t == table)
+
+    def merged(self) -> list[tuple[Issue, dict[str, Any]]]:
+        result = []
+        for issues, data in self.rows.values():
+            first = issues[0]
+            result.append(
+                (
+                    Issue(
+                        code=";".join(i.code for i in issues),
+                        file=first.file,
+                        row=first.row,
+                        column=";".join(i.column or "" for i in issues),
+                        message=" | ".join(i.message for i in issues),
+                        table=first.table,
+                    ),
+                    data,
+                )
+            )
+        return result
+
+
+def estimate_rows(source: Source) -> int | None:
+    if source.sheet is not None:
+        return None
+    with source.path.open("rb") as handle:
+        return max(
+            sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
+        )
+
+
+def stage(source: Source, report: ImportReport, rejects: Rejects, sink: ProgressSink) -> Staged:
+    table = source.table
+    columns = list(dict.fromkeys([*table.key, *source.present]))
+    staged = Staged(source, columns)
+    count = report.tables.setdefault(table.name, TableCount())
+    advance = sink.stage(f"Đọc {source.label}", estimate_rows(source))
+    try:
+        for chunk in read_chunks(source, CHUNK_ROWS):
+            _validate_chunk(staged, chunk, report, rejects)
+            advance(len(chunk))
+    except SourceError as exc:
+        report.issues.append(exc.issue)
+    count.read = len(staged.rows) + rejects.count(table.name)
+    return staged
+
+
+def _raw(source: Source, cells: list[Any]) -> dict[str, Any]:
+    return {
+        h or f"#{i + 1}": v for i, (h, v) in enumerate(zip(source.headers, cells, strict=False))
+    }
+
+
+def _validate_chunk(staged: Staged, chunk: Chunk, report: ImportReport, rejects: Rejects) -> None:
+    source, table = staged.source, staged.table
+    header_of = {c: h for c, h in zip(source.columns, source.headers, strict=True) if c}
+    label = source.label
+
+    def reject(code: str, number: int, cells: list[Any], column: str | None, **params: Any) -> None:
+        issue = Issue.make(code, file=label, row=number, column=column, table=table.name, **params)
+        report.issues.append(issue)
+        rejects.add(issue, _raw(source, cells))
+
+    ragged = {position: (number, count, cells) for position, number, count, cells in chunk.ragged}
+    # Reported in the order of a set of positions, as they always were.
+    for position in {position for position, *_ in chunk.ragged}:
+        number, count, cells = ragged[position]
+        reject("row.too_many_cells", number, cells, None, count=count, headers=len(source.headers))
+    parsed, ok, errors = validate_columns(table, chunk.columns, chunk.typed)
+    keys = chunk.columns[table.key[0]]
+    for error in errors:
+        staged.invalid_keys.add(keys[error.index])
+        column = header_of.get(error.column, error.column)
+        reject(
+            error.code,
+            chunk.numbers[error.index],
+            chunk.values(error.index),
+            column,
+            **error.params,
+        )
+    for position in _flagged(table, parsed, ok):
+        row = {name: values[position] for name, values in parsed.items()}
+        problems = _row_problems(table, row)
+        for code, column, params in problems:
+            reject(
+                code,
+                chunk.numbers[position],
+                chunk.values(position),
+                header_of.get(column, column),
+                **params,
+            )
+            staged.invalid_keys.add(row.get(table.key[0]))
+        if problems:
+            ok[position] = False
+    rows = list(zip(*(parsed[c] for c in staged.columns), strict=True))
+    if all(ok):
+        staged.rows += rows
+        staged.numbers += chunk.numbers
+    else:
+        staged.rows += [r for r, good in zip(rows, ok, strict=True) if good]
+        staged.numbers += [n for n, good in zip(chunk.numbers, ok, strict=True) if good]
+
+
+_CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | {"unions"}
+
+
+def _flagged(table: Table, parsed: dict[str, list[Any]], ok: list[bool]) -> list[int]:
+    """Positions of good rows :func:`_row_problems` may object to (a superset), in order."""
+    if table.name not in _CHECKED_TABLES:
+        return []
+    found: set[int] = set()
+    pairs = [*PART_OF.get(table.name, ()), *ORDERED_PAIRS.get(table.name, ())]
+    for first, second in pairs:  # part > whole, or earlier > later
+        if first in parsed and second in parsed:
+            found.update(
+                i
+                for i, (a, b) in enumerate(zip(parsed[first], parsed[second], strict=True))
+                if a is not None and b is not None and a > b
+            )
+    if table.name == "unions" and "enterprise_tax_code" in parsed and "kind" in parsed:
+        found.update(
+            i
+            for i, (tax, kind) in enumerate(
+                zip(parsed["enterprise_tax_code"], parsed["kind"], strict=True)
+            )
+            if tax and kind not in (None, "grassroots_union")
+        )
+    return sorted(i for i in found if ok[i])
+
+
+def _row_problems(table: Table, row: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    problems: list[tuple[str, str, dict[str, Any]]] = []
+    for part, whole in PART_OF.get(table.name, ()):
+        if (p := row.get(part)) is not None and (w := row.get(whole)) is not None and p > w:
+            problems.append(
+                (
+                    "row.part_exceeds_whole",
+                    part,
+                    {"part": part, "part_value": p, "whole": whole, "whole_value": w},
+                )
+            )
+    for earlier, later in ORDERED_PAIRS.get(table.name, ()):
+        if (a := row.get(earlier)) is not None and (b := row.get(later)) is not None and b < a:
+            problems.append(
+                (
+                    "row.dates_out_of_order",
+                    later,
+                    {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b},
+                )
+            )
+    if (
+        table.name == "unions"
+        and row.get("enterprise_tax_code")
+        and row.get("kind")
+        not in (
+            None,
+            "grassroots_union",
+        )
+    ):
+        problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}))
+    return problems
