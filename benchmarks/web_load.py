@@ -22,11 +22,13 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +75,8 @@ def prepare(enterprises: int) -> Path:
         role = "inspector" if i % 2 == 0 else "viewer"
         add_user(engine, f"reviewer{i:02d}", role, PASSWORD, "80")
     engine.dispose()
+    with closing(sqlite3.connect(partial)) as raw:  # fold the WAL in before the rename
+        raw.execute("PRAGMA journal_mode=DELETE")
     partial.rename(path)
     return path
 
