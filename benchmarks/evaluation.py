@@ -77,13 +77,13 @@ HAND_SQL = {
               FROM enterprises e
               WHERE {ACTIVE_E.format(d=":d")} AND EXISTS (
                 SELECT 1 FROM unions u WHERE u.enterprise_tax_code = e.tax_code
-                AND {ACTIVE_U.format(d=":d")}))
+                AND {ACTIVE_U.format(d=":d")})) AS agreement_until
         WHERE until IS NULL OR until <= :d90""",
     "complaint.resolution": """
         SELECT id, NULL, 'violation' FROM complaints
         WHERE accepted_on IS NOT NULL AND (resolved_on IS NULL OR resolved_on > :d)
-        AND ((complex = 1 AND accepted_on < :d45)
-             OR (COALESCE(complex, 0) = 0 AND accepted_on < :d30))""",
+        AND ((complex = TRUE AND accepted_on < :d45)
+             OR (COALESCE(complex, FALSE) = FALSE AND accepted_on < :d30))""",
     "union_fee.paid": """
         SELECT enterprise_tax_code, period, 'violation' FROM fee_payments
         WHERE amount_due IS NOT NULL AND COALESCE(amount_paid, 0) < amount_due AND due_on < :d""",
@@ -94,18 +94,20 @@ def parameters() -> dict[str, object]:
     year = judged_period(PeriodKind.YEAR, AS_OF)
     quarter = judged_period(PeriodKind.QUARTER, AS_OF)
     day = dt.timedelta(days=1)
+    # Dates as dates: SQLite stores them as ISO text and PostgreSQL as date, and the drivers
+    # send each what its columns hold.
     return {
-        "d": AS_OF.isoformat(),
-        "y0": year.start.isoformat(),
-        "y1": year.end.isoformat(),
+        "d": AS_OF,
+        "y0": year.start,
+        "y1": year.end,
         "year": year.label,
         "year_int": year.year,
-        "q0": quarter.start.isoformat(),
-        "q1": quarter.end.isoformat(),
+        "q0": quarter.start,
+        "q1": quarter.end,
         "quarter": quarter.label,
-        "d90": (AS_OF + 90 * day).isoformat(),
-        "d30": (AS_OF - 30 * day).isoformat(),
-        "d45": (AS_OF - 45 * day).isoformat(),
+        "d90": AS_OF + 90 * day,
+        "d30": AS_OF - 30 * day,
+        "d45": AS_OF - 45 * day,
     }
 
 
