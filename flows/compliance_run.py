@@ -103,6 +103,15 @@ def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> 
     return findings
 
 
+@task(name="evaluate-share", **STEP)
+def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> partition.Packed:
+    """One share on a worker; the findings travel back packed (partition.pack)."""
+    with registry() as engine, engine.connect() as conn:
+        findings = evaluate(conn, rules, as_of, scope)
+    get_run_logger().info("Evaluated a share as of %s: %d findings", as_of, len(findings))
+    return partition.pack(findings)
+
+
 @task(name="plan-partitions", **STEP)
 def plan_partitions(scope: Scope, count: int) -> list[Scope]:
     with registry() as engine, engine.connect() as conn:
@@ -134,8 +143,9 @@ def evaluate_partitioned(
     if hasattr(runner, "client"):  # Dask: import on every worker now, so the timing is the work
         runner.client.run(_warm_up)
     started = time.perf_counter()
-    futures = [evaluate_registry.submit(rules, as_of, share) for share in shares]
-    findings = partition.merge(future.result() for future in futures)
+    futures = [evaluate_share.submit(rules, as_of, share) for share in shares]
+    by_id = {rule.id: rule for rule in rules}
+    findings = partition.merge(partition.unpack(f.result(), by_id) for f in futures)
     seconds = time.perf_counter() - started
     get_run_logger().info("%d shares evaluated in %.2f s", len(shares), seconds)
     return Evaluation(findings, seconds, len(shares))
