@@ -69,19 +69,11 @@ def phase_import(url: str, folder: str) -> dict[str, Any]:
     return {"rows": report.rows_read, "seconds": seconds}
 
 
-def _best(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return min(times), result
-
-
 def phase_evaluate(url: str, naive_limit: int) -> dict[str, Any]:
     from sqlalchemy import text
 
     from benchmarks.evaluation import HAND_SQL, parameters
+    from benchmarks.evaluation import best_of as _best
     from benchmarks.naive import naive_durable
     from compliance import db
     from compliance.engine.evaluate import evaluate
