@@ -225,6 +225,21 @@ def to_sql(
     return and_(*parts) if isinstance(node, All) else or_(*parts)
 
 
+def either(first: Node, second: Node) -> Node:
+    """``first OR second`` with the conjuncts both share taken out: (A ∧ B) ∨ (A ∧ C) is
+    A ∧ (B ∨ C). SQL engines do not factor this themselves, so a rule whose violation and at-risk
+    conditions both start "has a union" would run that fact's subquery twice for every unit."""
+    if not (isinstance(first, All) and isinstance(second, All)):
+        return AnyOf((first, second))
+    shared = tuple(item for item in first.items if item in second.items)
+    if not shared:
+        return AnyOf((first, second))
+    rest = [tuple(item for item in node.items if item not in shared) for node in (first, second)]
+    if not all(rest):  # one side is the shared part alone, which the other side implies
+        return All(shared)
+    return All((*shared, AnyOf(tuple(r[0] if len(r) == 1 else All(r) for r in rest))))
+
+
 # durable-rules -----------------------------------------------------------------------------------
 
 

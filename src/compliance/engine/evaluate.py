@@ -170,13 +170,13 @@ def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
         where.append(scope.partition.clause(subject.province(refs)))
     if with_condition:
         facts = subject.facts
-        violation = conditions.to_sql(plan.violation, expressions, facts)
         if plan.at_risk is None:
-            where.append(violation)
+            where.append(conditions.to_sql(plan.violation, expressions, facts))
         else:
             # Which of the two holds is decided in Python from the selected facts: a CASE here
             # would run every fact subquery of a selected row once more.
-            where.append(or_(violation, conditions.to_sql(plan.at_risk, expressions, facts)))
+            either = conditions.either(plan.violation, plan.at_risk)
+            where.append(conditions.to_sql(either, expressions, facts))
     statement = select(*columns, *expressions.values()).select_from(subject.from_clause(refs))
     return statement.where(and_(true(), *where))  # sorted in Python: no index-order scan
 
