@@ -24,9 +24,6 @@ class Decision(StrEnum):
     WAIVE = "waive"
 
 
-DECISION_VI = {Decision.CONFIRM: "xác nhận", Decision.DISMISS: "bác bỏ", Decision.WAIVE: "miễn trừ"}
-
-
 def decide(
     db_engine: Engine,
     task_id: int,

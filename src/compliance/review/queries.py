@@ -412,7 +412,3 @@ def audit_log(conn: Connection, scope: Scope, limit: int = 200) -> list[dict[str
     if scope.kind != "country":
         statement = statement.where(audit.c.unit.is_not(None), scope.owns_unit(audit.c.unit))
     return _rows(conn.execute(statement))
-
-
-def days_left(due: dt.date | None) -> int | None:
-    return None if due is None else (due - today()).days

@@ -11,6 +11,8 @@ from fastapi.templating import Jinja2Templates
 from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
 from compliance.models.followup import STATUS_VI
 from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
+from compliance.rules.templates import date_vn as rule_date_vn
+from compliance.rules.templates import number_vn
 from compliance.settings import TIMEZONE
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -39,9 +41,8 @@ FIELD_VI = {
 
 
 def date_vn(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
+    """Dates as the rule texts write them; timestamps (stored in UTC) in Vietnam's time."""
+    if isinstance(value, str) and value:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
@@ -50,17 +51,7 @@ def date_vn(value: Any) -> str:
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return f"{value.astimezone(TIMEZONE):%d/%m/%Y %H:%M}"
-    return f"{value:%d/%m/%Y}"
-
-
-def number(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else ("có" if value else "không")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return str(value)
+    return rule_date_vn(value)
 
 
 def plain(value: Any) -> str:
@@ -68,7 +59,7 @@ def plain(value: Any) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, (int, float)):
-        return number(value)
+        return number_vn(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return date_vn(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
@@ -78,7 +69,7 @@ def plain(value: Any) -> str:
 
 templates.env.filters.update(
     date_vn=date_vn,
-    number=number,
+    number=number_vn,
     plain=plain,
     status_vi=lambda s: STATUS_VI.get(s, s),
     severity_vi=lambda s: SEVERITY_VI.get(s, s),
