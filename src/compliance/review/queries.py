@@ -298,25 +298,18 @@ def find_unit(conn: Connection, code: str) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def case_file(conn: Connection, scope: Scope, code: str) -> dict[str, Any] | None:
+def case_file(
+    conn: Connection, scope: Scope, code: str, found: tuple[str, dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
     """Everything about one unit a reviewer needs to decide. None when it is not in the registry;
-    callers check the scope first (403 is not 404)."""
-    found = find_unit(conn, code)
+    callers check the scope first (403 is not 404) and may pass what ``find_unit`` found."""
+    found = found or find_unit(conn, code)
     if found is None:
         return None
     kind, registry = found
-    tasks, findings, events, audit = (
-        _t("follow_up_tasks"),
-        _t("findings"),
-        _t("task_events"),
-        _t("audit_log"),
-    )
+    findings, events = _t("findings"), _t("task_events")
     units = [code, *_owned_units(conn, kind, code)]
-    task_rows = _rows(
-        conn.execute(
-            select(tasks).where(tasks.c.unit.in_(units), scope.covers(tasks)).order_by(tasks.c.id)
-        )
-    )
+    task_rows = _unit_tasks(conn, scope, units)
     latest = (
         select(func.max(findings.c.id))
         .where(findings.c.unit.in_(units))
@@ -339,13 +332,7 @@ def case_file(conn: Connection, scope: Scope, code: str) -> dict[str, Any] | Non
         by_task.setdefault(event["task_id"], []).append(event)
     for task in task_rows:
         task["events"] = by_task.get(task["id"], [])
-    audit_rows = _rows(
-        conn.execute(
-            select(audit)
-            .where(or_(audit.c.unit.in_(units), audit.c.task_id.in_(task_ids)))
-            .order_by(audit.c.id.desc())
-        )
-    )
+    audit_rows = _audit(conn, units, task_ids)
     return {
         "code": code,
         "kind": kind,
@@ -356,6 +343,27 @@ def case_file(conn: Connection, scope: Scope, code: str) -> dict[str, Any] | Non
         "findings": finding_rows,
         "audit": audit_rows,
     }
+
+
+def unit_audit(conn: Connection, scope: Scope, code: str) -> list[dict[str, Any]]:
+    """The audit entries of a case file, without the rest of it."""
+    found = find_unit(conn, code)
+    if found is None:
+        return []
+    units = [code, *_owned_units(conn, found[0], code)]
+    return _audit(conn, units, [t["id"] for t in _unit_tasks(conn, scope, units)])
+
+
+def _unit_tasks(conn: Connection, scope: Scope, units: list[str]) -> list[dict[str, Any]]:
+    tasks = _t("follow_up_tasks")
+    statement = select(tasks).where(tasks.c.unit.in_(units), scope.covers(tasks))
+    return _rows(conn.execute(statement.order_by(tasks.c.id)))
+
+
+def _audit(conn: Connection, units: list[str], task_ids: list[int]) -> list[dict[str, Any]]:
+    audit = _t("audit_log")
+    statement = select(audit).where(or_(audit.c.unit.in_(units), audit.c.task_id.in_(task_ids)))
+    return _rows(conn.execute(statement.order_by(audit.c.id.desc())))
 
 
 def _owned_units(conn: Connection, kind: str, code: str) -> list[str]:

@@ -166,8 +166,7 @@ def decisions(request: Request, account: Reader, unit: str | None = None) -> lis
         if unit is not None:
             if not scope.contains(conn, unit):
                 raise HTTPException(403, f"Đơn vị {unit} nằm ngoài phạm vi của bạn.")
-            case = queries.case_file(conn, scope, unit)
-            entries = case["audit"] if case else []
+            entries = queries.unit_audit(conn, scope, unit)
         else:
             entries = queries.audit_log(conn, scope)
     return [_jsonable(e) for e in entries]

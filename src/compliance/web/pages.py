@@ -145,10 +145,11 @@ def flagged_units(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     scope = scope_of(request, account)
+    partial = bool(request.headers.get("HX-Request"))  # htmx swaps the table only
     with request.app.state.engine.connect() as conn:
         result = queries.flagged(conn, scope, filters, page)
-        menus = queries.choices(conn, scope)
-    template = "_units_table.html" if request.headers.get("HX-Request") else "units.html"
+        menus = {} if partial else queries.choices(conn, scope)
+    template = "_units_table.html" if partial else "units.html"
     query = {k: v for k, v in vars(filters).items() if v}
     return _page(
         request,
