@@ -106,10 +106,7 @@ def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> 
 @task(name="evaluate-share", **STEP)
 def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> partition.Packed:
     """One share on a worker; the findings travel back packed (partition.pack)."""
-    with registry() as engine, engine.connect() as conn:
-        findings = evaluate(conn, rules, as_of, scope)
-    get_run_logger().info("Evaluated a share as of %s: %d findings", as_of, len(findings))
-    return partition.pack(findings)
+    return partition.pack(evaluate_registry.fn(rules, as_of, scope))
 
 
 @task(name="plan-partitions", **STEP)
