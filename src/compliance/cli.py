@@ -77,8 +77,19 @@ def import_(
         int, typer.Option(help="Problems to print (all are in --format json).")
     ] = 200,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="Refuse implausible rows (a part above its whole, dates out of order) like "
+            "errors instead of loading them with a warning."
+        ),
+    ] = False,
 ) -> None:
-    """Load a delivery folder into the registry (all or nothing, unless --skip-bad-rows)."""
+    """Load a delivery folder into the registry (all or nothing, unless --skip-bad-rows).
+
+    Implausible but well-formed rows are loaded and reported as warnings; they become
+    data-quality findings at the next run (rules/data_quality/).
+    """
     from compliance.registry.importer import import_folder
 
     engine = db.make_engine()
@@ -91,6 +102,7 @@ def import_(
                 rejects_path=rejects,
                 effective_date=effective_date.date() if effective_date else None,
                 progress=sink,
+                strict=strict,
             )
     except ImportRefused as exc:
         _print_report(exc.report, output, max_errors, refused=True)
@@ -114,6 +126,14 @@ def _print_report(
     if len(report.issues) > max_errors:
         err_console.print(
             f"… và {len(report.issues) - max_errors} vấn đề khác (xem --format json)."
+        )
+    if counts := report.warning_counts():
+        summary = ", ".join(f"{code}: {n:,}" for code, n in counts.items())
+        err_console.print(
+            f"[yellow]Cảnh báo (dòng vẫn được nạp, cần sửa ở nơi quản lý hồ sơ): "
+            f"{escape(summary)}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
         )
     if refused:
         return

@@ -55,11 +55,18 @@ MESSAGES: dict[str, str] = {
         "'{value}' ở cột '{column}' không có trong bảng {parent} (cả trong dữ liệu đã lưu lẫn "
         "lần nạp này)."
     ),
-    "row.part_exceeds_whole": "'{part}' ({part_value}) lớn hơn '{whole}' ({whole_value}).",
-    "row.dates_out_of_order": "'{later}' ({later_value}) sớm hơn '{earlier}' ({earlier_value}).",
+    # implausible rows: warnings by default (the row is loaded), errors with --strict
+    "row.part_exceeds_whole": (
+        "'{part}' ({part_value}) lớn hơn '{whole}' ({whole_value}); hãy kiểm tra lại hồ sơ "
+        "và sửa số liệu ở lần gửi sau."
+    ),
+    "row.dates_out_of_order": (
+        "'{later}' ({later_value}) sớm hơn '{earlier}' ({earlier_value}); hãy kiểm tra lại "
+        "hồ sơ và sửa ngày ở lần gửi sau."
+    ),
     "row.not_grassroots": (
-        "Chỉ công đoàn cơ sở mới gắn với doanh nghiệp; công đoàn loại '{kind}' không được có "
-        "'enterprise_tax_code'."
+        "Chỉ công đoàn cơ sở mới gắn với doanh nghiệp; công đoàn loại '{kind}' có "
+        "'enterprise_tax_code'. Hãy kiểm tra lại loại công đoàn hoặc bỏ mã số thuế."
     ),
     "row.rejected_parent": "Bị loại vì dòng '{value}' của bảng {parent} mà nó trỏ tới đã bị loại.",
     "row.overlapping_history": (

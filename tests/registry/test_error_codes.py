@@ -152,25 +152,6 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
         ("reviews.csv", 2, "union_code"),
         False,
     ),
-    "row.part_exceeds_whole": (
-        _enterprises(enterprise("E1", 10, female_workers=11)),
-        ("enterprises.csv", 2, "female_workers"),
-        False,
-    ),
-    "row.dates_out_of_order": (
-        _table(
-            "agreements",
-            ["id", "enterprise_tax_code", "signed_on", "expires_on"],
-            ["A1", "0300000001", "2025-01-01", "2024-01-01"],
-        ),
-        ("agreements.csv", 2, "expires_on"),
-        False,
-    ),
-    "row.not_grassroots": (
-        _unions(union("U1", "guild", enterprise_tax_code="0300000001")),
-        ("unions.csv", 2, "enterprise_tax_code"),
-        False,
-    ),
     "row.rejected_parent": (
         _both(_unions(union("U1", enterprise_tax_code="E1")), _enterprises(enterprise("E1", -1))),
         ("unions.csv", 2, "enterprise_tax_code"),
@@ -185,6 +166,27 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
         ),
         ("union_hierarchy.csv", 3, "valid_from"),
         False,
+    ),
+}
+
+# Implausible rows (registry-format.md, "Implausible is not broken"): loaded with a warning by
+# default, refused like errors with strict=True.
+IMPLAUSIBLE: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None]]] = {
+    "row.part_exceeds_whole": (
+        _enterprises(enterprise("E1", 10, female_workers=11)),
+        ("enterprises.csv", 2, "female_workers"),
+    ),
+    "row.dates_out_of_order": (
+        _table(
+            "agreements",
+            ["id", "enterprise_tax_code", "signed_on", "expires_on"],
+            ["A1", "0300000001", "2025-01-01", "2024-01-01"],
+        ),
+        ("agreements.csv", 2, "expires_on"),
+    ),
+    "row.not_grassroots": (
+        _unions(union("U1", "guild", enterprise_tax_code="0300000001")),
+        ("unions.csv", 2, "enterprise_tax_code"),
     ),
 }
 
@@ -226,9 +228,29 @@ def test_error_code(sqlite_engine, tmp_path, code):
     assert str(issue).startswith(f"{issue.file}:{row}:" if row else f"{issue.file}:")
 
 
-@pytest.mark.parametrize("code", sorted(WARNINGS))
+@pytest.mark.parametrize("code", sorted(IMPLAUSIBLE))
+def test_implausible_row_is_refused_when_strict(sqlite_engine, tmp_path, code):
+    build, (file, row, column) = IMPLAUSIBLE[code]
+    folder = tmp_path / "d"
+    build(folder)
+    with pytest.raises(ImportRefused) as info:
+        import_folder(sqlite_engine, folder, strict=True)
+    issue = next(i for i in info.value.report.errors if i.code == code)
+    assert (Path(issue.file).name, issue.row, issue.column) == (file, row, column)
+
+
+def test_inverted_history_span_is_an_error_even_when_not_strict(sqlite_engine, tmp_path):
+    folder = tmp_path / "d"
+    _table("union_hierarchy", HISTORY, ["CDCS-1", "KCN-80", "2025-07-01", "2025-01-01"])(folder)
+    with pytest.raises(ImportRefused) as info:
+        import_folder(sqlite_engine, folder)
+    issue = info.value.report.errors[0]
+    assert (issue.code, issue.row, issue.column) == ("row.dates_out_of_order", 2, "valid_until")
+
+
+@pytest.mark.parametrize("code", sorted(WARNINGS | IMPLAUSIBLE))
 def test_warning_code(sqlite_engine, tmp_path, code):
-    build, (file, row, column) = WARNINGS[code]
+    build, (file, row, column) = (WARNINGS | IMPLAUSIBLE)[code]
     folder = tmp_path / "d"
     build(folder)
     report = import_folder(sqlite_engine, folder)
@@ -261,7 +283,7 @@ def test_reading_an_unmigrated_database_is_refused_not_migrated(tmp_path):
 
 
 def test_every_code_has_a_test_and_a_message():
-    tested = set(CASES) | set(WARNINGS)
+    tested = set(CASES) | set(WARNINGS) | set(IMPLAUSIBLE)
     tested |= {"folder.not_found", "database.unreachable", "database.outdated"}
     assert tested == set(MESSAGES)
 

@@ -10,7 +10,7 @@ from compliance.models.followup import (
     TaskEvent,
     TaskStatus,
 )
-from compliance.models.imports import ImportBatch
+from compliance.models.imports import ImportBatch, ImportWarning
 from compliance.models.registry import (
     Agreement,
     ChairElection,
@@ -45,6 +45,7 @@ __all__ = [
     "Enterprise",
     "FeePayment",
     "ImportBatch",
+    "ImportWarning",
     "Inspection",
     "PartyIntroduction",
     "Rating",

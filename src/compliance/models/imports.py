@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -27,3 +27,24 @@ class ImportBatch(SQLModel, table=True):
     rows_written: int = 0
     rows_rejected: int = 0
     tables: dict[str, dict[str, int]] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class ImportWarning(SQLModel, table=True):
+    """A row a delivery brought that was accepted although implausible (issue 11).
+
+    Kept with its batch so a data-quality finding can say which row of which delivery to
+    correct, long after the import's own report is gone. Looked up by (table, key), newest first.
+    """
+
+    __tablename__ = "import_warnings"
+    __table_args__ = (Index("ix_import_warnings_table_key", "table_name", "row_key", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batches.id")
+    table_name: str
+    row_key: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    code: str
+    message: str

@@ -427,18 +427,28 @@ TABLES: tuple[Table, ...] = (
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-# Ordering and sanity constraints between two columns of one row: (earlier, later).
+# Plausibility between two columns of one row: (earlier, later) and (part, whole). Real
+# registries break these and the contract accepts such rows (registry-format.md, "Implausible is
+# not broken"): the import warns, keeps the row, and rules/data_quality/ turns it into a finding.
+# ``compliance import --strict`` refuses them instead.
 ORDERED_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
     "unions": (("founded_on", "dissolved_on"),),
-    "union_hierarchy": (("valid_from", "valid_until"),),
     "agreements": (("signed_on", "expires_on"),),
-    "complaints": (("received_on", "resolved_on"),),
+    "complaints": (
+        ("received_on", "accepted_on"),
+        ("accepted_on", "resolved_on"),
+        ("received_on", "resolved_on"),
+    ),
     "chair_elections": (("elected_on", "trained_on"),),
 }
-# (part, whole): the part may not exceed the whole.
 PART_OF: dict[str, tuple[tuple[str, str], ...]] = {
     "enterprises": (("female_workers", "workers"),),
     "unions": (("female_members", "members"),),
+}
+# The product's own history table is not registry data: an inverted span there would make the
+# hierarchy of a day ambiguous, so it stays an error.
+REQUIRED_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "union_hierarchy": (("valid_from", "valid_until"),),
 }
 
 

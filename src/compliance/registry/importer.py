@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 from compliance import db
 from compliance.exceptions import ImportRefused
 from compliance.memory import gc_paused
-from compliance.models import ImportBatch
+from compliance.models import ImportBatch, ImportWarning
 from compliance.registry import store
 from compliance.registry.contract import TABLES_BY_NAME, Table
 from compliance.registry.issues import ImportReport, Issue, write_rejects
@@ -43,17 +43,21 @@ def import_folder(
     rejects_path: Path | None = None,
     effective_date: dt.date | None = None,
     progress: ProgressSink | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Validate and load ``folder``; raise :class:`ImportRefused` when it cannot be loaded whole.
 
     ``effective_date`` is the day from which a changed superior applies when the delivery does
-    not say (``superior_since``); it defaults to today in Vietnam.
+    not say (``superior_since``); it defaults to today in Vietnam. Implausible rows are written
+    and warned about (and kept in the import log), or refused like errors when ``strict``.
     """
     # Millions of row tuples stay alive until the write: the cyclic collector would scan them
     # over and over (more than half the staging time of a national registry). They hold no
     # cycles, so it pauses for the import.
     with gc_paused():
-        return _import(engine, folder, skip_bad_rows, rejects_path, effective_date, progress)
+        return _import(
+            engine, folder, skip_bad_rows, rejects_path, effective_date, progress, strict
+        )
 
 
 def _import(
@@ -63,6 +67,7 @@ def _import(
     rejects_path: Path | None,
     effective_date: dt.date | None,
     progress: ProgressSink | None,
+    strict: bool,
 ) -> ImportReport:
     started = time.perf_counter()
     sink = progress or _Silent()
@@ -74,7 +79,7 @@ def _import(
         raise ImportRefused(report)  # a file-level problem: no row of it can be trusted
 
     rejects = Rejects()
-    staged = [stage(source, report, rejects, sink) for source in sources]
+    staged = [stage(source, report, rejects, sink, strict=strict) for source in sources]
     if report.errors and any(i.row is None or i.row == 1 for i in report.errors):
         raise ImportRefused(report)
     for table in staged:
@@ -96,6 +101,7 @@ def _import(
             )
             write_rejects(report.rejects_file, rejects.merged())
         report.batch_id = _log_batch(conn, report, effective)
+        _log_warnings(conn, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -401,3 +407,23 @@ def _log_batch(conn: Connection, report: ImportReport, effective: dt.date) -> in
         )
     )
     return int(result.inserted_primary_key[0])
+
+
+def _log_warnings(conn: Connection, report: ImportReport) -> None:
+    """Keep the accepted-but-implausible rows with the batch, for data-quality findings."""
+    rows = [
+        {
+            "batch_id": report.batch_id,
+            "table_name": issue.table,
+            "row_key": issue.key,
+            "file": issue.file,
+            "row": issue.row,
+            "column": issue.column,
+            "code": issue.code,
+            "message": issue.message,
+        }
+        for issue in report.warnings
+        if issue.key is not None and issue.table is not None
+    ]
+    if rows:
+        conn.execute(ImportWarning.__table__.insert(), rows)  # type: ignore[attr-defined]

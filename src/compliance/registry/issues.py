@@ -26,6 +26,7 @@ class Issue:
     message: str
     severity: Severity = Severity.ERROR
     table: str | None = None
+    key: str | None = None  # the row's key, for warnings kept in the import log
 
     @classmethod
     def make(
@@ -37,13 +38,14 @@ class Issue:
         column: str | None = None,
         table: str | None = None,
         severity: Severity = Severity.ERROR,
+        row_key: str | None = None,
         **params: Any,
     ) -> Issue:
         if column is not None:
             params.setdefault("column", column)
         if table is not None:
             params.setdefault("table", table)
-        return cls(code, file, row, column, message(code, **params), severity, table)
+        return cls(code, file, row, column, message(code, **params), severity, table, row_key)
 
     def location(self) -> str:
         where = self.file
@@ -63,6 +65,7 @@ class Issue:
             "row": self.row,
             "column": self.column,
             "message": self.message,
+            **({"table": self.table, "key": self.key} if self.key is not None else {}),
         }
 
 
@@ -91,6 +94,13 @@ class ImportReport:
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
+    def warning_counts(self) -> dict[str, int]:
+        """How many warnings of each code, most frequent first."""
+        counts: dict[str, int] = {}
+        for issue in self.warnings:
+            counts[issue.code] = counts.get(issue.code, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
     @property
     def rows_read(self) -> int:
         return sum(t.read for t in self.tables.values())
@@ -110,6 +120,7 @@ class ImportReport:
             "seconds": round(self.seconds, 3),
             "tables": {name: vars(count) for name, count in self.tables.items()},
             "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "warnings": self.warning_counts(),
             "issues": [i.as_dict() for i in self.issues],
         }
 

@@ -2,6 +2,8 @@
 
 Cells are validated a chunk at a time, column by column (:func:`rows.validate_columns`); each
 problem becomes an :class:`Issue` naming file, row and column, and the row goes to the rejects.
+An implausible but well-formed row (a part above its whole, dates out of order) is a warning and
+is kept, unless the import is strict.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from compliance.registry.contract import ORDERED_PAIRS, PART_OF, Table
-from compliance.registry.issues import ImportReport, Issue, TableCount
+from compliance.registry.contract import ORDERED_PAIRS, PART_OF, REQUIRED_ORDER, Table
+from compliance.registry.issues import ImportReport, Issue, Severity, TableCount
 from compliance.registry.reader import Chunk, Source, SourceError, read_chunks
 from compliance.registry.rows import validate_columns
 
@@ -98,7 +100,15 @@ def estimate_rows(source: Source) -> int | None:
         )
 
 
-def stage(source: Source, report: ImportReport, rejects: Rejects, sink: ProgressSink) -> Staged:
+def stage(
+    source: Source,
+    report: ImportReport,
+    rejects: Rejects,
+    sink: ProgressSink,
+    *,
+    strict: bool = False,
+) -> Staged:
+    """Read and validate ``source``; ``strict`` turns implausible rows into errors."""
     table = source.table
     columns = list(dict.fromkeys([*table.key, *source.present]))
     staged = Staged(source, columns)
@@ -106,7 +116,7 @@ def stage(source: Source, report: ImportReport, rejects: Rejects, sink: Progress
     advance = sink.stage(f"Đọc {source.label}", estimate_rows(source))
     try:
         for chunk in read_chunks(source, CHUNK_ROWS):
-            _validate_chunk(staged, chunk, report, rejects)
+            _validate_chunk(staged, chunk, report, rejects, strict)
             advance(len(chunk))
     except SourceError as exc:
         report.issues.append(exc.issue)
@@ -120,7 +130,9 @@ def _raw(source: Source, cells: list[Any]) -> dict[str, Any]:
     }
 
 
-def _validate_chunk(staged: Staged, chunk: Chunk, report: ImportReport, rejects: Rejects) -> None:
+def _validate_chunk(
+    staged: Staged, chunk: Chunk, report: ImportReport, rejects: Rejects, strict: bool
+) -> None:
     source, table = staged.source, staged.table
     header_of = {c: h for c, h in zip(source.columns, source.headers, strict=True) if c}
     label = source.label
@@ -147,10 +159,25 @@ def _validate_chunk(staged: Staged, chunk: Chunk, report: ImportReport, rejects:
             column,
             **error.params,
         )
+    key_column = table.key[0]
     for position in _flagged(table, parsed, ok):
         row = {name: values[position] for name, values in parsed.items()}
-        problems = _row_problems(table, row)
-        for code, column, params in problems:
+        refused = False
+        for code, column, params, plausibility in _row_problems(table, row):
+            if plausibility and not strict:
+                report.issues.append(
+                    Issue.make(
+                        code,
+                        file=label,
+                        row=chunk.numbers[position],
+                        column=header_of.get(column, column),
+                        table=table.name,
+                        severity=Severity.WARNING,
+                        row_key=_key_text(table, row),
+                        **params,
+                    )
+                )
+                continue
             reject(
                 code,
                 chunk.numbers[position],
@@ -158,8 +185,9 @@ def _validate_chunk(staged: Staged, chunk: Chunk, report: ImportReport, rejects:
                 header_of.get(column, column),
                 **params,
             )
-            staged.invalid_keys.add(row.get(table.key[0]))
-        if problems:
+            staged.invalid_keys.add(row.get(key_column))
+            refused = True
+        if refused:
             ok[position] = False
     rows = list(zip(*(parsed[c] for c in staged.columns), strict=True))
     if all(ok):
@@ -170,7 +198,12 @@ def _validate_chunk(staged: Staged, chunk: Chunk, report: ImportReport, rejects:
         staged.numbers += [n for n, good in zip(chunk.numbers, ok, strict=True) if good]
 
 
-_CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | {"unions"}
+_CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | frozenset(REQUIRED_ORDER)
+
+
+def _key_text(table: Table, row: dict[str, Any]) -> str:
+    """The row's key as the import log keeps it: one value, or values joined by ``|``."""
+    return "|".join("" if row.get(c) is None else str(row.get(c)) for c in table.key)
 
 
 def _flagged(table: Table, parsed: dict[str, list[Any]], ok: list[bool]) -> list[int]:
@@ -178,7 +211,11 @@ def _flagged(table: Table, parsed: dict[str, list[Any]], ok: list[bool]) -> list
     if table.name not in _CHECKED_TABLES:
         return []
     found: set[int] = set()
-    pairs = [*PART_OF.get(table.name, ()), *ORDERED_PAIRS.get(table.name, ())]
+    pairs = [
+        *PART_OF.get(table.name, ()),
+        *ORDERED_PAIRS.get(table.name, ()),
+        *REQUIRED_ORDER.get(table.name, ()),
+    ]
     for first, second in pairs:  # part > whole, or earlier > later
         if first in parsed and second in parsed:
             found.update(
@@ -197,34 +234,27 @@ def _flagged(table: Table, parsed: dict[str, list[Any]], ok: list[bool]) -> list
     return sorted(i for i in found if ok[i])
 
 
-def _row_problems(table: Table, row: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    problems: list[tuple[str, str, dict[str, Any]]] = []
+Problem = tuple[str, str, dict[str, Any], bool]  # code, column, message params, plausibility only
+
+
+def _row_problems(table: Table, row: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
     for part, whole in PART_OF.get(table.name, ()):
         if (p := row.get(part)) is not None and (w := row.get(whole)) is not None and p > w:
-            problems.append(
-                (
-                    "row.part_exceeds_whole",
-                    part,
-                    {"part": part, "part_value": p, "whole": whole, "whole_value": w},
-                )
-            )
-    for earlier, later in ORDERED_PAIRS.get(table.name, ()):
-        if (a := row.get(earlier)) is not None and (b := row.get(later)) is not None and b < a:
-            problems.append(
-                (
-                    "row.dates_out_of_order",
-                    later,
-                    {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b},
-                )
-            )
-    if (
-        table.name == "unions"
-        and row.get("enterprise_tax_code")
-        and row.get("kind")
-        not in (
-            None,
-            "grassroots_union",
-        )
+            params = {"part": part, "part_value": p, "whole": whole, "whole_value": w}
+            problems.append(("row.part_exceeds_whole", part, params, True))
+    for pairs, plausibility in (
+        (ORDERED_PAIRS.get(table.name, ()), True),
+        (REQUIRED_ORDER.get(table.name, ()), False),
     ):
-        problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}))
+        for earlier, later in pairs:
+            a, b = row.get(earlier), row.get(later)
+            if a is not None and b is not None and b < a:
+                params = {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b}
+                problems.append(("row.dates_out_of_order", later, params, plausibility))
+    if table.name == "unions" and row.get("enterprise_tax_code") and row.get("kind") not in (
+        None,
+        "grassroots_union",
+    ):
+        problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}, True))
     return problems
