@@ -25,6 +25,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    cast,
     exists,
     false,
     func,
@@ -439,3 +440,134 @@ def _trained(r: Refs, c: Context) -> ColumnElement[Any]:
 def _arrears(r: Refs, _c: Context) -> ColumnElement[Any]:
     """What is still owed; unknown when the amount due is."""
     return r.row.c.amount_due - func.coalesce(r.row.c.amount_paid, literal(0.0))
+
+
+# Data quality ------------------------------------------------------------------------------------
+# Implausible rows are accepted (registry-format.md, "Implausible is not broken"); these facts let
+# rules/data_quality/ find them in the registry as it stands, so a corrected delivery resolves the
+# finding, and name the delivery row the import warned about (import_warnings), newest first.
+
+
+def _both_known(*columns: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    return [c.is_not(None) for c in columns]
+
+
+def _delivered_at(
+    table: str, codes: tuple[str, ...], key: Callable[[Any], ColumnElement[bool]]
+) -> ColumnElement[Any]:
+    """``FILE:ROW`` of the newest warning about a row of ``table`` whose key ``key`` accepts."""
+    w = _t("import_warnings").alias()
+    where = and_(w.c.table_name == table, w.c.code.in_(codes), key(w.c.row_key))
+    located = w.c.file + literal(":") + func.coalesce(cast(w.c.row, String), literal("?"))
+    return select(located).where(where).order_by(w.c.id.desc()).limit(1).scalar_subquery()
+
+
+@fact(ENTERPRISE, "female_workers_exceed_workers", FactType.BOOL, "số lao động nữ lớn hơn tổng số")
+def _female_workers_exceed(r: Refs, _c: Context) -> ColumnElement[Any]:
+    e = r.row
+    return and_(*_both_known(e.c.female_workers, e.c.workers), e.c.female_workers > e.c.workers)
+
+
+@fact(ENTERPRISE, "workers_delivered_at", FactType.TEXT, "dòng dữ liệu doanh nghiệp bị cảnh báo")
+def _workers_delivered_at(r: Refs, _c: Context) -> ColumnElement[Any]:
+    return _delivered_at(
+        "enterprises", ("row.part_exceeds_whole",), lambda k: k == r.row.c.tax_code
+    )
+
+
+def _inverted_agreements(e: FromClause) -> tuple[Any, ColumnElement[bool]]:
+    a = _t("agreements").alias()
+    return a, and_(
+        a.c.enterprise_tax_code == e.c.tax_code,
+        *_both_known(a.c.signed_on, a.c.expires_on),
+        a.c.expires_on < a.c.signed_on,
+    )
+
+
+@fact(
+    ENTERPRISE,
+    "agreements_expiring_before_signed",
+    FactType.INT,
+    "số thỏa ước có ngày hết hạn trước ngày ký",
+)
+def _agreements_inverted(r: Refs, _c: Context) -> ColumnElement[Any]:
+    a, where = _inverted_agreements(r.row)
+    return select(func.count()).select_from(a).where(where).scalar_subquery()
+
+
+@fact(ENTERPRISE, "agreement_delivered_at", FactType.TEXT, "dòng dữ liệu thỏa ước bị cảnh báo")
+def _agreement_delivered_at(r: Refs, _c: Context) -> ColumnElement[Any]:
+    a, where = _inverted_agreements(r.row)
+    ids = select(a.c.id).where(where)
+    return _delivered_at("agreements", ("row.dates_out_of_order",), lambda k: k.in_(ids))
+
+
+@fact(UNION, "female_members_exceed_members", FactType.BOOL, "số đoàn viên nữ lớn hơn tổng số")
+def _female_members_exceed(r: Refs, _c: Context) -> ColumnElement[Any]:
+    u = r.row
+    return and_(*_both_known(u.c.female_members, u.c.members), u.c.female_members > u.c.members)
+
+
+@fact(UNION, "dissolved_before_founded", FactType.BOOL, "ngày giải thể sớm hơn ngày thành lập")
+def _dissolved_before_founded(r: Refs, _c: Context) -> ColumnElement[Any]:
+    u = r.row
+    return and_(*_both_known(u.c.founded_on, u.c.dissolved_on), u.c.dissolved_on < u.c.founded_on)
+
+
+@fact(
+    UNION,
+    "enterprise_on_non_grassroots",
+    FactType.BOOL,
+    "công đoàn không phải cơ sở nhưng gắn mã số thuế doanh nghiệp",
+)
+def _enterprise_on_non_grassroots(r: Refs, _c: Context) -> ColumnElement[Any]:
+    u = r.row
+    return and_(*_both_known(u.c.enterprise_tax_code, u.c.kind), u.c.kind != "grassroots_union")
+
+
+def _union_delivered_at(code: str) -> FactBuilder:
+    def build(r: Refs, _c: Context) -> ColumnElement[Any]:
+        return _delivered_at("unions", (code,), lambda k: k == r.row.c.code)
+
+    return build
+
+
+for _name, _code in (
+    ("members_delivered_at", "row.part_exceeds_whole"),
+    ("dates_delivered_at", "row.dates_out_of_order"),
+    ("enterprise_link_delivered_at", "row.not_grassroots"),
+):
+    fact(UNION, _name, FactType.TEXT, "dòng dữ liệu công đoàn bị cảnh báo")(
+        _union_delivered_at(_code)
+    )
+
+
+@fact(COMPLAINT, "dates_out_of_order", FactType.BOOL, "các ngày của đơn thư không theo thứ tự")
+def _complaint_dates(r: Refs, _c: Context) -> ColumnElement[Any]:
+    k = r.row
+    return or_(
+        *(
+            and_(*_both_known(k.c[a], k.c[b]), k.c[b] < k.c[a])
+            for a, b in (
+                ("received_on", "accepted_on"),
+                ("accepted_on", "resolved_on"),
+                ("received_on", "resolved_on"),
+            )
+        )
+    )
+
+
+@fact(COMPLAINT, "dates_delivered_at", FactType.TEXT, "dòng dữ liệu đơn thư bị cảnh báo")
+def _complaint_delivered_at(r: Refs, _c: Context) -> ColumnElement[Any]:
+    return _delivered_at("complaints", ("row.dates_out_of_order",), lambda k: k == r.row.c.id)
+
+
+@fact(CHAIR_ELECTION, "trained_before_elected", FactType.BOOL, "ngày tập huấn sớm hơn ngày bầu")
+def _trained_before_elected(r: Refs, _c: Context) -> ColumnElement[Any]:
+    x = r.row
+    return and_(*_both_known(x.c.elected_on, x.c.trained_on), x.c.trained_on < x.c.elected_on)
+
+
+@fact(CHAIR_ELECTION, "dates_delivered_at", FactType.TEXT, "dòng dữ liệu bầu chủ tịch bị cảnh báo")
+def _chair_delivered_at(r: Refs, _c: Context) -> ColumnElement[Any]:
+    return _delivered_at("chair_elections", ("row.dates_out_of_order",), lambda k: k == r.row.c.id)

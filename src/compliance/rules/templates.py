@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from compliance.registry.contract import UNION_KINDS
+
 # What every template is rendered with (see compliance.engine.findings.Finding.context).
 TEMPLATE_NAMES = ("unit", "facts", "params", "as_of", "period", "rule", "status", "due", "days")
 UNIT_FIELDS = ("code", "name", "province_code", "kind")
@@ -38,6 +40,12 @@ def number_vn(value: Any) -> str:
 
 def yes_no(value: Any) -> str:
     return "có" if value else "không"
+
+
+def union_kind(value: Any) -> str:
+    """``guild`` → "nghiệp đoàn": the contract's own Vietnamese name, for use mid-sentence."""
+    names = UNION_KINDS.get(str(value))
+    return names[0][0].lower() + names[0][1:] if names else ("" if value is None else str(value))
 
 
 _DICT_HAS: dict[str, bool] = {}  # attribute name → whether a dict has it (dicts have no __dict__)
@@ -69,7 +77,7 @@ def environment() -> SandboxedEnvironment:
     env = RuleEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
-    env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no)
+    env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no, union_kind=union_kind)
     env.globals["days"] = lambda n: dt.timedelta(days=int(n))
     return env
 
