@@ -185,6 +185,15 @@ def generate(
     dates: Annotated[DateStyle, typer.Option(help="iso: 2024-01-31; vn: 31/01/2024.")] = (
         DateStyle.iso
     ),
+    implausible: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of enterprises, unions, agreements and complaints delivered implausible "
+            "(more women than the total, swapped dates), as real deliveries are; 0 for none.",
+        ),
+    ] = 0.003,
 ) -> None:
     """Write a realistic, reproducible registry in the exchange format (demo and test data)."""
     from compliance.generate import GenerateOptions
@@ -198,6 +207,7 @@ def generate(
         fmt=file_format.value,
         headers=headers.value,
         dates=dates.value,
+        implausible=implausible,
     )
     result = _generate(out, options)
     table = RichTable(title=f"Đã tạo sổ đăng ký mẫu ở {result.folder}")

@@ -33,6 +33,7 @@ from vietnam_provinces import Province, Ward
 from compliance import generate_names as names
 from compliance import generate_output as out
 from compliance.generate_events import NEVER, EventsMixin, add_years
+from compliance.generate_mess import implausible
 from compliance.generate_names import PROVINCE_WEIGHTS
 from compliance.generate_output import Progress
 from compliance.registry.contract import TABLES_BY_NAME
@@ -84,6 +85,9 @@ class GenerateOptions:
     headers: Literal["en", "vi"] = "en"  # "vi": each column's Vietnamese label
     dates: Literal["iso", "vn"] = "iso"  # "vn": DD/MM/YYYY
     fee_months: int = 3  # months of fee_payments per unionised enterprise (within `years`)
+    # share of enterprises, unions, agreements and complaints delivered implausible (women above
+    # the total, dates typed into each other's column), as real deliveries are: generate_mess
+    implausible: float = 0.003
 
 
 @dataclass
@@ -173,7 +177,9 @@ class _Generator(EventsMixin):
         self.o = options
         self.rng = random.Random(options.seed)
         self.r = self.rng.random
-        self.w = {name: sink.write for name, sink in sinks.items()}
+        self.w = implausible(
+            {name: sink.write for name, sink in sinks.items()}, options.implausible, options.seed
+        )
         until = options.until
         start = date.fromordinal(add_years(until.toordinal(), -options.years))
         self.until, self.start = until.toordinal(), start.toordinal()

@@ -23,6 +23,16 @@ CONTRACT_RULES = (
     "complaint.resolution",
     "union_fee.paid",
 )
+# rules/data_quality/: one finding per unit with an implausible row ("Implausible is not broken").
+DATA_QUALITY_RULES = (
+    "data_quality.enterprise_workers",
+    "data_quality.union_members",
+    "data_quality.union_dates",
+    "data_quality.union_enterprise_link",
+    "data_quality.agreement_dates",
+    "data_quality.complaint_dates",
+    "data_quality.chair_election_dates",
+)
 
 
 def enterprise_active(e: Row, day: dt.date) -> bool:
@@ -61,7 +71,13 @@ def findings(registry: dict[str, list[Row]], d: dt.date) -> set[Key]:
     result: set[Key] = set()
 
     def grassroots_of(tax_code: str) -> list[Row]:
-        return [u for u in unions if u.get("enterprise_tax_code") == tax_code]
+        """Only a grassroots union (or one of unknown kind) is an enterprise's union."""
+        return [
+            u
+            for u in unions
+            if u.get("enterprise_tax_code") == tax_code
+            and u.get("kind") in (None, "grassroots_union")
+        ]
 
     # union.establishment
     for e in enterprises:
@@ -157,4 +173,42 @@ def findings(registry: dict[str, list[Row]], d: dt.date) -> set[Key]:
         if due is not None and paid < due and f.get("due_on") is not None and f["due_on"] < d:
             result.add(("union_fee.paid", f["enterprise_tax_code"], f["period"], "violation"))
 
+    return result
+
+
+def _above(row: Row, part: str, whole: str) -> bool:
+    return row.get(part) is not None and row.get(whole) is not None and row[part] > row[whole]
+
+
+def _before(row: Row, earlier: str, later: str) -> bool:
+    return row.get(earlier) is not None and row.get(later) is not None and row[later] < row[earlier]
+
+
+def data_quality(registry: dict[str, list[Row]]) -> set[Key]:
+    """The units whose rows are implausible, whatever the day: standing findings."""
+    result: set[Key] = set()
+
+    def add(rule: str, unit: str) -> None:
+        result.add((f"data_quality.{rule}", unit, None, "violation"))
+
+    for e in registry.get("enterprises", []):
+        if _above(e, "female_workers", "workers"):
+            add("enterprise_workers", e["tax_code"])
+    for u in registry.get("unions", []):
+        if _above(u, "female_members", "members"):
+            add("union_members", u["code"])
+        if _before(u, "founded_on", "dissolved_on"):
+            add("union_dates", u["code"])
+        if u.get("enterprise_tax_code") and u.get("kind") not in (None, "grassroots_union"):
+            add("union_enterprise_link", u["code"])
+    for a in registry.get("agreements", []):
+        if _before(a, "signed_on", "expires_on"):
+            add("agreement_dates", a["enterprise_tax_code"])
+    for c in registry.get("complaints", []):
+        pairs = (("received_on", "accepted_on"), ("accepted_on", "resolved_on"))
+        if any(_before(c, a, b) for a, b in (*pairs, ("received_on", "resolved_on"))):
+            add("complaint_dates", c["id"])
+    for x in registry.get("chair_elections", []):
+        if _before(x, "elected_on", "trained_on"):
+            add("chair_election_dates", x["id"])
     return result

@@ -5,6 +5,10 @@ judged, period ends, 30/45/90 days away), writes them as a real delivery — Eng
 Vietnamese headers, ISO or DD/MM/YYYY dates — imports them, and evaluates the eight contract
 rules by SQL, durable-rules and the Python reference. All three must equal the plain-Python
 oracle of the contract table (tests/engine/oracle.py).
+
+Some rows are implausible (a part above its whole, dates out of order, a tax code on a union that
+is not grassroots): the import accepts them with a warning, the contract rules read them exactly
+as written, and the data-quality rules find each one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from compliance.registry.summary import STORED_TABLES
 from compliance.rules.validate import load_rules
 from tests.engine import oracle
 
-RULES = [r for r in load_rules() if r.id in oracle.CONTRACT_RULES]
+RULES = [r for r in load_rules() if r.id in (*oracle.CONTRACT_RULES, *oracle.DATA_QUALITY_RULES)]
 METHODS = ("sql", "durable", "python")
 
 
@@ -56,7 +60,11 @@ def registries(draw: st.DrawFn) -> tuple[dt.date, dict[str, list[dict[str, Any]]
     )
 
     def ordered(a: dt.date | None, b: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+        if draw(st.integers(0, 4)) == 0:  # as delivered, implausible or not
+            return a, b
         return (b, a) if a is not None and b is not None and b < a else (a, b)
+
+    count = st.one_of(st.none(), st.sampled_from([0, 5, 24, 25, 300]))
 
     tax_codes = draw(
         st.lists(st.sampled_from([f"E{i}" for i in range(8)]), unique=True, max_size=6)
@@ -65,6 +73,7 @@ def registries(draw: st.DrawFn) -> tuple[dt.date, dict[str, list[dict[str, Any]]
         {
             "tax_code": code,
             "workers": draw(st.one_of(st.none(), st.sampled_from([0, 24, 25, 26, 300]))),
+            "female_workers": draw(count),
             "status": draw(st.sampled_from(["active", "active", "suspended", "dissolved", None])),
             "registered_on": draw(day),
         }
@@ -92,8 +101,10 @@ def registries(draw: st.DrawFn) -> tuple[dt.date, dict[str, list[dict[str, Any]]
                 "code": code,
                 "kind": kind,
                 "enterprise_tax_code": draw(st.one_of(st.none(), st.sampled_from(tax_codes)))
-                if kind == "grassroots_union" and tax_codes
+                if tax_codes and (kind == "grassroots_union" or draw(st.integers(0, 5)) == 0)
                 else None,
+                "members": draw(count),
+                "female_members": draw(count),
                 "founded_on": founded,
                 "dissolved_on": dissolved,
             }
@@ -223,7 +234,7 @@ def check(engine: Any, folder: Path, as_of: dt.date, registry: dict[str, Any]) -
         import_folder(engine, folder, effective_date=as_of)
     else:
         db.upgrade(engine)
-    expected = oracle.findings(registry, as_of)
+    expected = oracle.findings(registry, as_of) | oracle.data_quality(registry)
     with engine.connect() as conn:
         for method in METHODS:
             found = {
@@ -271,7 +282,7 @@ def test_every_path_equals_the_contract_on_postgresql(
     as_of, registry = case
     engine = postgres_registry
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(STORED_TABLES)}, import_batches"))
+        conn.execute(text(f"TRUNCATE {', '.join(STORED_TABLES)}, import_warnings, import_batches"))
     work = tmp_path_factory.mktemp("case")
     write_delivery(work / "delivery", registry, vietnamese)
     try:

@@ -11,7 +11,7 @@ import pytest
 
 from compliance.rules.model import json_schema
 from compliance.rules.validate import RulesInvalid, load_rules
-from tests.engine.oracle import CONTRACT_RULES
+from tests.engine.oracle import CONTRACT_RULES, DATA_QUALITY_RULES
 
 ROOT = Path(__file__).parents[2]
 COMMAND = str(Path(sys.executable).parent / "compliance")
@@ -33,8 +33,8 @@ def line_of(text: str, fragment: str) -> int:
 def test_the_shipped_catalogue_validates():
     loaded = load_rules([ROOT / "rules"])
     ids = {r.id for r in loaded}
-    assert {*CONTRACT_RULES, "womens_committee.established", "party.introduction",
-            "training.new_chair"} == ids  # fmt: off
+    assert {*CONTRACT_RULES, *DATA_QUALITY_RULES, "womens_committee.established",
+            "party.introduction", "training.new_chair"} == ids  # fmt: off
     for rule in loaded:
         assert rule.rule.source.document.endswith(".txt") and rule.rule.source.quote
         assert rule.rule.tests, f"{rule.id} ships no cases"

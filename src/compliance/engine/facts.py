@@ -220,9 +220,19 @@ for _name, _type, _label in (
     column_fact(ENTERPRISE, _name, _type, _label)
 
 
+def grassroots_of(u: FromClause, tax_code: ColumnElement[Any]) -> ColumnElement[bool]:
+    """``u`` is the grassroots union of the enterprise ``tax_code``: only a grassroots union (or
+    one of unknown kind) stands for an enterprise; another kind carrying a tax code is a
+    data-quality finding (data_quality.union_enterprise_link), not the enterprise's union."""
+    return and_(
+        u.c.enterprise_tax_code == tax_code,
+        or_(u.c.kind.is_(None), u.c.kind == "grassroots_union"),
+    )
+
+
 def _unions_of(e: FromClause) -> Any:
     u = _t("unions").alias()
-    return u, u.c.enterprise_tax_code == e.c.tax_code
+    return u, grassroots_of(u, e.c.tax_code)
 
 
 @fact(ENTERPRISE, "has_active_grassroots_union", FactType.BOOL, "có công đoàn cơ sở đang hoạt động")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select
 
-from compliance.engine.facts import union_active
+from compliance.engine.facts import grassroots_of, union_active
 from compliance.engine.findings import Finding
 from compliance.models.registry import SQLModel
 from compliance.registry.hierarchy import superiors_on
@@ -71,7 +71,7 @@ class Hierarchy:
                 h.federation[province] = code
         h.superior.update(dict(conn.execute(superiors_on(day)).all()))
         linked = select(u.c.enterprise_tax_code, u.c.code).where(
-            u.c.enterprise_tax_code.is_not(None), union_active(u, day)
+            grassroots_of(u, u.c.enterprise_tax_code), union_active(u, day)
         )
         h.grassroots.update(dict(conn.execute(linked).all()))
         return h

@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 
-from compliance.engine.facts import enterprise_active, union_active
+from compliance.engine.facts import enterprise_active, grassroots_of, union_active
 from compliance.models import (
     Agreement,
     Complaint,
@@ -92,7 +92,7 @@ def _grassroots(days: tuple[dt.date, ...]) -> Any:
             func.min(u.c.code).label("code"),
             func.sum(u.c.members).label("members"),
         )
-        .where(u.c.enterprise_tax_code.is_not(None), *(union_active(u, d) for d in days))
+        .where(grassroots_of(u, u.c.enterprise_tax_code), *(union_active(u, d) for d in days))
         .group_by(u.c.enterprise_tax_code)
         .subquery("g")
     )
