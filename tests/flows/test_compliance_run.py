@@ -145,6 +145,41 @@ def test_run_twice_then_fix_one_unit_then_break_it_again(registry, tmp_path):
     assert actions == ["opened", "resolved", "reopened"]
 
 
+def test_an_implausible_row_opens_a_data_quality_task_that_its_correction_resolves(
+    registry, tmp_path
+):
+    """registry-format.md, "Implausible is not broken": loaded, warned, found, corrected."""
+    sao_mai = {"code": "U2", "kind": "grassroots_union", "superior_code": "KCN-80",
+               "enterprise_tax_code": "E2", "province_code": "80",
+               "name": "CĐCS Sao Mai"}  # fmt: off
+    write_registry(
+        tmp_path / "typo", {"unions": [{**sao_mai, "members": 40, "female_members": 400}]}
+    )
+    report = import_folder(registry, tmp_path / "typo", effective_date=AS_OF)
+    [warning] = [w for w in report.warnings if w.code.startswith("row.")]
+    assert (warning.code, warning.row, warning.column) == (
+        "row.part_exceeds_whole",
+        2,
+        "female_members",
+    )
+    first = run()
+    task = task_of(registry, "data_quality.union_members", "U2")
+    assert task.status == "open" and task.finding_status == "violation"
+    assert (task.responsible_kind, task.responsible_code) == ("direct_superior_union", "KCN-80")
+    assert "400 đoàn viên nữ" in task.body and "unions.csv:2" in task.body  # which row to correct
+    assert first["opened"] == len(findings(registry))
+
+    deliver(
+        registry,
+        tmp_path / "fixed",
+        {"unions": [{**sao_mai, "members": 400, "female_members": 40}]},
+    )
+    second = run()
+    assert second["resolved"] == 1
+    assert task_of(registry, "data_quality.union_members", "U2").status == "resolved"
+    assert active_tasks(registry) == findings(registry)
+
+
 async def latest_artifact(key: str) -> Any:
     async with get_client() as client:
         return await Artifact.aget(key, client=client)
