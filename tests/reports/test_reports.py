@@ -62,6 +62,12 @@ def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, 
     rows = list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))
     assert {r[1] for r in rows} >= {"target.collective_agreements.tay_ninh.2025"}
     assert len(list(book["Đơn vị chưa đạt"].iter_rows(min_row=2))) > 0
+    # Implausible rows are data to correct, reported apart and never counted as breaches.
+    findings = {r[0] for r in book["Phát hiện"].iter_rows(min_row=2, values_only=True)}
+    errors = {r[0] for r in book["Lỗi dữ liệu"].iter_rows(min_row=2, values_only=True)}
+    assert errors and all(rule.startswith("data_quality.") for rule in errors)
+    assert findings and not any(rule.startswith("data_quality.") for rule in findings)
+    assert "Lỗi dữ liệu cần sửa (không phải vi phạm của đơn vị)" in flat
 
     assert latest_reports(tmp_path / "reports") == {p.suffix[1:]: p for p in paths}
 

@@ -159,6 +159,27 @@ def test_dashboard_figures_equal_a_count_of_the_tasks(
     assert [row["key"] for row in data["by_province"]] == ["80"]
     assert data["overdue"] == sum(1 for r in active if r.due_on and str(r.due_on) < str(today()))
     assert data["trend"] and data["trend"][0]["violations"] > 0
+    data_quality = sum(n for rule, n in by_rule.items() if rule.startswith("data_quality."))
+    assert data["data_quality"] == data_quality > 0  # the generator delivers implausible rows
+
+
+def test_data_quality_findings_are_filtered_apart_from_compliance(
+    reviewed: Reviewed, client_for: Callable[..., TestClient]
+) -> None:
+    client = client_for("viewer80")
+    every = client.get("/api/tasks").json()["total"]
+    apart = {
+        family: client.get("/api/tasks", params={"family": family}).json()
+        for family in ("compliance", "data_quality")
+    }
+    assert apart["compliance"]["total"] + apart["data_quality"]["total"] == every
+    assert apart["data_quality"]["total"] > 0
+    assert {t["rule"].split(".")[0] for t in apart["data_quality"]["items"]} == {"data_quality"}
+    assert all(not t["rule"].startswith("data_quality.") for t in apart["compliance"]["items"])
+    page = client.get("/units", params={"family": "data_quality"})
+    assert page.status_code == 200 and "lỗi dữ liệu" in page.text
+    dashboard = client.get("/").text
+    assert 'href="/units?family=data_quality"' in dashboard
 
 
 def test_login_answers_json_to_scripts_and_redirects_browsers(

@@ -24,6 +24,7 @@ from compliance.models.followup import (
     FollowUpTask,
     RecordedFinding,
 )
+from compliance.rules.model import Family
 from compliance.targets.load import LoadedTarget
 from compliance.targets.model import current_provinces
 from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
@@ -73,6 +74,10 @@ class FindingCount:
     status: str
     count: int
 
+    @property
+    def data_quality(self) -> bool:
+        return Family.of(self.rule) is Family.DATA_QUALITY
+
 
 @dataclass(frozen=True)
 class OverdueTask:
@@ -103,6 +108,15 @@ class ReportData:
     @property
     def excluded(self) -> int:
         return sum(s.excluded for s in self.scorecards)
+
+    @property
+    def compliance_findings(self) -> list[FindingCount]:
+        return [f for f in self.findings if not f.data_quality]
+
+    @property
+    def data_quality_findings(self) -> list[FindingCount]:
+        """Implausible registry rows to correct: reported apart, never counted as breaches."""
+        return [f for f in self.findings if f.data_quality]
 
 
 def document(
@@ -207,7 +221,9 @@ def findings_by_rule(
             titles.get(rule, rule),
             code,
             names.get(code, code or "—"),
-            FINDING_STATUS_VI.get(status, status),
+            Family.DATA_QUALITY.label_vi
+            if Family.of(rule) is Family.DATA_QUALITY
+            else FINDING_STATUS_VI.get(status, status),
             n,
         )  # fmt: skip
         for (rule, code, status), n in sorted(counts.items())

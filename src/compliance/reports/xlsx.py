@@ -40,6 +40,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "Công đoàn cấp trên trực tiếp cơ sở", "Tử số", "Mẫu số",
     ),
     "Phát hiện": ("Quy tắc", "Nội dung", "Mã tỉnh", "Tỉnh", "Loại", "Số phát hiện"),
+    "Lỗi dữ liệu": ("Quy tắc", "Nội dung", "Mã tỉnh", "Tỉnh", "Số đơn vị"),
     "Việc quá hạn": (
         "Số", "Quy tắc", "Mã đơn vị", "Tên đơn vị", "Kỳ", "Hạn xử lý", "Số ngày quá hạn",
         "Cơ quan chịu trách nhiệm", "Trạng thái", "Cấp chuyển lên",
@@ -118,7 +119,11 @@ def _tables(report: ReportData) -> dict[str, Iterable[Sequence[Any]]]:
         ],
         "Phát hiện": [
             [f.rule, f.title, f.province, f.province_name, f.status, f.count]
-            for f in report.findings
+            for f in report.compliance_findings
+        ],
+        "Lỗi dữ liệu": [
+            [f.rule, f.title, f.province, f.province_name, f.count]
+            for f in report.data_quality_findings
         ],
         "Việc quá hạn": [
             [

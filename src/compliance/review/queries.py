@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, case, func, or_, select
+from sqlalchemy import Connection, case, func, not_, or_, select
 from sqlmodel import SQLModel
 
 from compliance.engine.facts import SUBJECTS
@@ -18,6 +18,7 @@ from compliance.models.followup import ACTIVE_STATUSES
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.review.scope import Scope
+from compliance.rules.model import DATA_QUALITY_PREFIX, Family
 from compliance.settings import today
 
 PAGE_SIZE = 25
@@ -55,7 +56,13 @@ def dashboard(conn: Connection, scope: Scope) -> dict[str, Any]:
     overdue = conn.execute(
         select(func.count()).where(in_scope, active, tasks.c.due_on < today())
     ).scalar_one()
+    data_quality = conn.execute(
+        select(func.count()).where(
+            in_scope, active, family_clause(tasks.c.rule, Family.DATA_QUALITY)
+        )
+    ).scalar_one()
     return {
+        "data_quality": data_quality,
         "by_rule": grouped(tasks.c.rule),
         "by_severity": grouped(tasks.c.severity),
         "by_province": grouped(tasks.c.province_code),
@@ -128,6 +135,7 @@ def findings_page(
     rule: str | None = None,
     status: str | None = None,
     province: str | None = None,
+    family: Family | None = None,
     page: int = 1,
 ) -> dict[str, Any]:
     findings = _t("findings")
@@ -138,6 +146,8 @@ def findings_page(
     for column, value in (("rule", rule), ("status", status), ("province_code", province)):
         if value:
             where.append(findings.c[column] == value)
+    if family is not None:
+        where.append(family_clause(findings.c.rule, family))
     total = conn.execute(select(func.count()).select_from(findings).where(*where)).scalar_one()
     rows = conn.execute(
         select(findings)
@@ -166,11 +176,14 @@ class Filters:
     province: str | None = None
     assignee: str | None = None
     q: str | None = None  # tax code, union code or part of a name
+    family: str | None = None  # "compliance" or "data_quality" (rules.model.Family)
 
     def clauses(self, tasks: Any) -> list[Any]:
         clauses: list[Any] = []
         if self.rule:
             clauses.append(tasks.c.rule == self.rule)
+        if self.family in {str(f) for f in Family}:
+            clauses.append(family_clause(tasks.c.rule, Family(self.family)))
         if self.severity:
             clauses.append(tasks.c.severity == self.severity)
         status = self.status or "active"
@@ -191,6 +204,12 @@ class Filters:
                 )
             )
         return clauses
+
+
+def family_clause(rule: Any, family: Family) -> Any:
+    """SQL for "the rule id is of ``family``" (data-quality ids share one prefix)."""
+    data_quality = rule.like(f"{_escape_like(DATA_QUALITY_PREFIX)}%", escape="\\")
+    return data_quality if family is Family.DATA_QUALITY else not_(data_quality)
 
 
 def _escape_like(text: str) -> str:

@@ -29,6 +29,29 @@ class Severity(StrEnum):
     LOW = "low"
 
 
+class Family(StrEnum):
+    """What a finding is about: a unit's obligation, or the registry's own data.
+
+    A data-quality finding (an implausible row, rules/data_quality/) must never be read as a
+    breach by the unit: the review UI and the reports count and filter the two apart. The family
+    is the rule id's first part, so a rule file declares it by its id alone.
+    """
+
+    COMPLIANCE = "compliance"
+    DATA_QUALITY = "data_quality"
+
+    @property
+    def label_vi(self) -> str:
+        return "lỗi dữ liệu" if self is Family.DATA_QUALITY else "tuân thủ"
+
+    @classmethod
+    def of(cls, rule_id: str) -> Family:
+        return cls.DATA_QUALITY if rule_id.startswith(DATA_QUALITY_PREFIX) else cls.COMPLIANCE
+
+
+DATA_QUALITY_PREFIX = f"{Family.DATA_QUALITY}."
+
+
 class Responsible(StrEnum):
     """Who must act on a finding, found in the hierarchy on the day judged."""
 

@@ -16,6 +16,7 @@ from compliance.accounts import Account
 from compliance.followup.manage import update_task
 from compliance.review import queries, runs
 from compliance.review.decisions import Decision, decide
+from compliance.rules.model import Family
 from compliance.web.auth import (
     OPERATORS,
     READERS,
@@ -79,12 +80,16 @@ def findings(
     rule: str | None = None,
     status: str | None = Query(default=None, description="violation | at_risk"),
     province: str | None = None,
+    family: Annotated[
+        Family | None,
+        Query(description="compliance | data_quality (lỗi dữ liệu, không phải vi phạm)"),
+    ] = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> dict[str, Any]:
     scope = scope_of(request, account)
     with request.app.state.engine.connect() as conn:
         result = queries.findings_page(
-            conn, scope, rule=rule, status=status, province=province, page=page
+            conn, scope, rule=rule, status=status, province=province, family=family, page=page
         )
     result["items"] = [_jsonable(r) for r in result["items"]]
     return _jsonable(result)

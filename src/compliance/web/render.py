@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
 from compliance.models.followup import STATUS_VI
 from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
+from compliance.rules.model import Family
 from compliance.rules.templates import date_vn as rule_date_vn
 from compliance.rules.templates import number_vn
 from compliance.settings import TIMEZONE
@@ -80,3 +81,6 @@ templates.env.filters.update(
     field_vi=lambda s: FIELD_VI.get(s, s),
 )
 templates.env.globals["fact_labels"] = fact_labels
+# {% if row.rule is data_quality %}: a data-quality finding is shown as data to correct, never
+# as the unit's breach.
+templates.env.tests["data_quality"] = lambda rule: Family.of(str(rule)) is Family.DATA_QUALITY
