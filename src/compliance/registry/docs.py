@@ -6,7 +6,14 @@ what the reader accepts.
 
 from __future__ import annotations
 
-from compliance.registry.contract import BOOLEANS, TABLES, Kind
+from compliance.registry.contract import (
+    BOOLEANS,
+    ORDERED_PAIRS,
+    PART_OF,
+    REQUIRED_ORDER,
+    TABLES,
+    Kind,
+)
 
 _KIND_VI = {
     Kind.TEXT: "văn bản",
@@ -66,8 +73,49 @@ def aliases_markdown() -> str:
                     spelled = ", ".join(f"`{s}`" for s in spellings)
                     lines.append(f"- `{value}`: {spelled}")
         lines.append("")
+    lines += _warnings_and_errors()
     lines += ["## Yes/no values", ""]
     for truth, spellings in BOOLEANS.items():
         lines.append(f"- {'true' if truth else 'false'}: " + ", ".join(f"`{s}`" for s in spellings))
     lines.append("")
     return "\n".join(lines)
+
+
+def _warnings_and_errors() -> list[str]:
+    """Which checks refuse a row and which only warn, from the same tables the import reads."""
+    lines = [
+        "## Errors and warnings",
+        "",
+        "An **error** is a break of the contract: an unknown value, a bad date or number, a",
+        "negative count, a missing required value, a dangling reference, a duplicate key. An",
+        "import with any error changes nothing (or, with `--skip-bad-rows`, leaves the bad rows",
+        "in a rejects file).",
+        "",
+        "A **warning** is a row that is well-formed but implausible. It is loaded, evaluated",
+        "exactly as written (a union dissolved before it was founded is never active; an",
+        "agreement that expires before it is signed is never in force; a complaint resolved",
+        "before it was accepted is resolved from `resolved_on`), kept in the import log",
+        "(`import_warnings`) and becomes a data-quality finding (`rules/data_quality/`) with a",
+        "task to the body that keeps the unit's records. `compliance import --strict` refuses",
+        "these rows like errors instead. The implausibility checks:",
+        "",
+    ]
+    for table, pairs in PART_OF.items():
+        for part, whole in pairs:
+            lines.append(f"- `{table}`: `{part}` above `{whole}` — `row.part_exceeds_whole`")
+    for table, pairs in ORDERED_PAIRS.items():
+        for earlier, later in pairs:
+            lines.append(f"- `{table}`: `{later}` before `{earlier}` — `row.dates_out_of_order`")
+    lines += [
+        "- `unions`: `enterprise_tax_code` on a union that is not `grassroots_union` — "
+        "`row.not_grassroots` (such a union does not count as the enterprise's union)",
+        "",
+    ]
+    for table, pairs in REQUIRED_ORDER.items():
+        for earlier, later in pairs:
+            lines.append(
+                f"`{table}` is the product's own history table: `{later}` before `{earlier}` "
+                "stays an error (`row.dates_out_of_order`)."
+            )
+    lines.append("")
+    return lines
