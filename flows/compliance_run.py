@@ -31,6 +31,7 @@ from compliance.engine import partition
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.engine.findings import Finding
 from compliance.exceptions import ComplianceError
+from compliance.followup import guard
 from compliance.followup import notify as notifications
 from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
 from compliance.reports import artifacts as reports_artifacts
@@ -54,6 +55,11 @@ class RunParameters(BaseModel):
     )
     province: str | None = Field(default=None, description="Chỉ một tỉnh (mã tỉnh).")
     dry_run: bool = Field(default=False, description="Tính và in thông báo nhưng không ghi gì.")
+    historical: bool = Field(
+        default=False,
+        description="Rà soát lịch sử: cho phép ngày xét sớm hơn lần rà soát toàn bộ gần nhất; "
+        "chỉ ghi phát hiện, không thay đổi việc nào và không thay cho kết quả đang xem.",
+    )
     partitions: int = Field(
         default=0,
         ge=0,
@@ -93,6 +99,21 @@ def load_catalogue() -> list[LoadedRule]:
     rules = load_rules()
     get_run_logger().info("Loaded %d rules: %s", len(rules), ", ".join(r.id for r in rules))
     return rules
+
+
+@task(name="check-request", **STEP)
+def check_run_request(rules: list[LoadedRule], parameters: RunParameters) -> None:
+    """Refuse a typo or a backdated run before anything is evaluated (followup.guard)."""
+    with registry() as engine, engine.connect() as conn:
+        guard.check_request(
+            conn,
+            (r.id for r in rules),
+            as_of=parameters.day(),
+            rules=parameters.rules,
+            units=parameters.units,
+            province=parameters.province,
+            historical=parameters.historical,
+        )
 
 
 @task(name="evaluate", **STEP)
@@ -256,18 +277,21 @@ def compliance_run(parameters: RunParameters | None = None) -> dict[str, Any]:
     parameters = parameters or RunParameters()
     as_of = parameters.day()
     rules = load_catalogue()
+    check_run_request(rules, parameters)
     evaluation = evaluate_step(rules, as_of, parameters)
     request = RunRequest(
         as_of=as_of,
         scope=parameters.scope(),
         dry_run=parameters.dry_run,
         flow_run_id=str(flow_run.get_id() or ""),
+        historical=parameters.historical,
     )
     # quote(): hand large values to tasks as they are, without Prefect walking them (Evaluation)
     outcome = record_and_sync_tasks(rules, quote(evaluation.findings), request)
     publish_summary(quote(outcome))
     reports: list[str] = []
-    if not parameters.dry_run and not parameters.units and not parameters.rules:
+    whole = not (parameters.units or parameters.rules or parameters.historical)
+    if not parameters.dry_run and whole:
         reports = publish_scorecard_and_reports(quote(outcome), parameters.province)
     digests = notify(quote(outcome))
     return {"run_id": outcome.run_id, "as_of": as_of.isoformat(), **outcome.summary,

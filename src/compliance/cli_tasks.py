@@ -49,8 +49,19 @@ def run_command(
     unit: Annotated[list[str] | None, typer.Option(help="Unit code; repeat.")] = None,
     province: Annotated[str | None, typer.Option(help="Province code.")] = None,
     dry_run: Annotated[bool, typer.Option(help="Print the digests; write nothing.")] = False,
+    historical: Annotated[
+        bool,
+        typer.Option(
+            help="A day before the latest whole run's, on purpose: record findings, change no "
+            "task, never replace the view reviewers read."
+        ),
+    ] = False,
 ) -> None:
-    """The compliance run as a Prefect flow run: record findings, open and close tasks, notify."""
+    """The compliance run as a Prefect flow run: record findings, open and close tasks, notify.
+
+    A province, unit or rule that does not exist, or a day before the latest whole run's
+    (unless --historical), is refused before anything starts.
+    """
     flows = load_flows()
     parameters = flows.compliance_run.RunParameters(
         as_of=as_of.date() if as_of else None,
@@ -58,12 +69,35 @@ def run_command(
         units=unit or [],
         province=province,
         dry_run=dry_run,
+        historical=historical,
     )
     try:
+        _check(parameters)  # before Prefect starts: a typo gets one line, not a failed flow run
         result = flows.compliance_run.compliance_run(parameters)
     except ComplianceError as exc:
         raise _fail(exc) from None
     _print_run(result)
+
+
+def _check(parameters: Any) -> None:
+    from compliance.followup.guard import check_request
+    from compliance.rules.validate import load_rules
+
+    engine = db.make_engine()
+    try:
+        db.require_schema(engine)
+        with engine.connect() as conn:
+            check_request(
+                conn,
+                (r.id for r in load_rules()),
+                as_of=parameters.day(),
+                rules=parameters.rules,
+                units=parameters.units,
+                province=parameters.province,
+                historical=parameters.historical,
+            )
+    finally:
+        engine.dispose()
 
 
 def _print_run(result: dict[str, Any]) -> None:

@@ -4,6 +4,8 @@
   + RegistryError
     x ImportRefused              -- a delivery broke the contract; carries every problem found
   + DatabaseError               -- the registry database cannot be reached or migrated
+  + RunRefused                  -- a run that must not start (unknown code, backdated, not allowed);
+                                   one code per failure (run.*), text in messages.py
 
 Messages are Vietnamese when a Vietnamese operator reads them (they name their data); the
 ``code`` is the stable English key scripts match on.
@@ -11,7 +13,9 @@ Messages are Vietnamese when a Vietnamese operator reads them (they name their d
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from compliance.messages import message
 
 if TYPE_CHECKING:
     from compliance.registry.issues import ImportReport
@@ -41,3 +45,14 @@ class ImportRefused(RegistryError):
 
 class DatabaseError(ComplianceError):
     code = "database.unreachable"
+
+
+class RunRefused(ComplianceError):
+    """A run that must not start; nothing was evaluated or written."""
+
+    code = "run.refused"
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message(code, **params))

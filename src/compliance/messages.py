@@ -72,6 +72,33 @@ MESSAGES: dict[str, str] = {
     "row.overlapping_history": (
         "Khoảng hiệu lực chồng lên khoảng ở dòng {other_row} của cùng công đoàn."
     ),
+    # runs
+    "run.unknown_province": (
+        "Không có tỉnh mã '{province}' trong danh mục 34 tỉnh, thành phố hay trong sổ đăng ký; "
+        "hãy nhập mã tỉnh hai chữ số.{suggestions} Không có gì được chạy."
+    ),
+    "run.province_name": (
+        "'{province}' là tên tỉnh; hãy nhập mã tỉnh: {province_code} ({name}). "
+        "Không có gì được chạy."
+    ),
+    "run.unknown_unit": (
+        "Không có đơn vị mã '{unit}' trong sổ đăng ký (mã số thuế, mã công đoàn, mã đơn thư "
+        "hoặc mã lần bầu).{suggestions} Không có gì được chạy."
+    ),
+    "run.unknown_rule": (
+        "Không có quy tắc '{rule}' trong danh mục quy tắc.{suggestions} Không có gì được chạy."
+    ),
+    "run.backdated": (
+        "Ngày xét {as_of} sớm hơn ngày xét của lần rà soát toàn bộ gần nhất ({latest}): chạy "
+        "lùi ngày sẽ đóng nhầm các việc của kỳ mới hơn. Hãy chọn ngày từ {latest} trở đi, hoặc "
+        "chạy như một lần rà soát lịch sử (chỉ ghi phát hiện, không thay đổi việc nào)."
+    ),
+    "run.not_allowed": "Chỉ quản trị hoặc vận hành mới được chạy kiểm tra.",
+    "run.unit_outside_scope": "Đơn vị {unit} nằm ngoài phạm vi của bạn ({scope}).",
+    "run.province_outside_scope": "Tỉnh {province} nằm ngoài phạm vi của bạn ({scope}).",
+    "run.union_scope_needs_unit": (
+        "Phạm vi của bạn là một công đoàn: hãy chọn một đơn vị trong phạm vi để chạy."
+    ),
     # database
     "database.outdated": (
         "Cơ sở dữ liệu {url} chưa ở phiên bản mới nhất (hiện: {current}). Hãy chạy "

@@ -180,6 +180,72 @@ def test_an_implausible_row_opens_a_data_quality_task_that_its_correction_resolv
     assert active_tasks(registry) == findings(registry)
 
 
+def _run_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM compliance_runs")).scalar_one()
+
+
+def _tasks(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT * FROM follow_up_tasks ORDER BY id"))]
+
+
+TYPOS = [
+    ({"province": "Tây Ninh"}, "run.province_name", "80 (Tây Ninh)"),
+    ({"province": "99"}, "run.unknown_province", "mã tỉnh hai chữ số"),
+    ({"units": ["9999999999"]}, "run.unknown_unit", "9999999999"),
+    ({"units": ["E3"]}, "run.unknown_unit", "Có phải: E2, E1?"),
+    ({"rules": ["review.quartely"]}, "run.unknown_rule", "Có phải: review.quarterly"),
+]
+
+
+def test_a_typo_is_refused_before_anything_runs(registry):
+    from compliance.exceptions import RunRefused
+
+    run()
+    before, tasks = _run_count(registry), _tasks(registry)
+    for parameters, code, hint in TYPOS:
+        with pytest.raises(RunRefused) as refused:
+            run(**parameters)
+        assert refused.value.code == code and hint in str(refused.value), parameters
+        assert "Không có gì được chạy" in str(refused.value)
+        assert (_run_count(registry), _tasks(registry)) == (before, tasks)
+
+
+def test_a_province_run_never_replaces_the_whole_run_view(registry):
+    from compliance.review.queries import latest_whole_run
+
+    whole = run()
+    run(province="80")
+    run(units=["E1"])
+    with registry.connect() as conn:
+        assert latest_whole_run(conn) == (whole["run_id"], AS_OF)
+
+
+def test_a_backdated_run_is_refused_unless_historical_and_then_changes_no_task(registry):
+    from compliance.exceptions import RunRefused
+    from compliance.review.queries import latest_whole_run
+
+    whole = run()
+    tasks = _tasks(registry)
+    earlier = AS_OF - dt.timedelta(days=120)
+    for dry_run in (False, True):  # a dry run would tell bodies their tasks were resolved
+        with pytest.raises(RunRefused) as refused:
+            run(as_of=earlier, dry_run=dry_run)
+        assert refused.value.code == "run.backdated" and "01/03/2025" in str(refused.value)
+    history = run(as_of=earlier, historical=True)
+    assert history["violations"] > 0 and history["reports"] == []
+    assert _tasks(registry) == tasks  # recorded its findings, changed no task
+    with registry.connect() as conn:
+        recorded = conn.execute(
+            text("SELECT count(*) FROM findings WHERE run_id = :id"), {"id": history["run_id"]}
+        ).scalar_one()
+        assert recorded == history["violations"] + history["at_risk"]
+        assert latest_whole_run(conn) == (whole["run_id"], AS_OF)
+    later = run(as_of=AS_OF + dt.timedelta(days=1))  # forward is always fine
+    assert later["run_id"] > history["run_id"]
+
+
 async def latest_artifact(key: str) -> Any:
     async with get_client() as client:
         return await Artifact.aget(key, client=client)

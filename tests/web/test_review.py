@@ -249,6 +249,28 @@ def test_run_now_starts_a_real_flow_run_and_shows_its_state(sqlite_reviewed: Rev
     unit = _task(reviewed, "province_code = '80' AND rule = 'collective_agreement.in_force'")
     refused = client.post("/api/runs", json={"province": "66"})
     assert refused.status_code == 400 and "ngoài phạm vi" in refused.json()["detail"]
+    with reviewed.engine.connect() as conn:
+        requests_before = conn.execute(text("SELECT count(*) FROM run_requests")).scalar_one()
+    for body, code in (
+        ({"unit": "9999999999"}, "run.unknown_unit"),
+        ({"rule": "review.quartely"}, "run.unknown_rule"),
+        ({"as_of": "2026-07-01"}, "run.backdated"),  # before the fixture's whole run
+    ):
+        typo = client.post("/api/runs", json=body)
+        assert typo.status_code == 400 and typo.json()["code"] == code, typo.json()
+    page = client.post(
+        "/runs",
+        data={"csrf_token": client.headers["X-CSRF-Token"], "unit": "9999999999",
+              "as_of": "2026-10-01"},
+        headers={"Accept": "text/html"},
+    )  # fmt: off
+    assert page.status_code == 400 and 'role="alert"' in page.text
+    assert "Không có đơn vị mã &#39;9999999999&#39;" in page.text or "9999999999" in page.text
+    assert 'value="9999999999"' in page.text  # what was typed is kept
+    with reviewed.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM run_requests")).scalar_one() == (
+            requests_before
+        )
     started = client.post("/api/runs", json={"unit": unit["unit"], "as_of": "2026-10-01"})
     assert started.status_code == 202
     request_id = started.json()["id"]

@@ -23,6 +23,7 @@ from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
 from compliance.engine.periods import PeriodKind, judged_period, parse_period
 from compliance.engine.render import render
+from compliance.followup import guard
 from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
 from compliance.memory import gc_paused
@@ -57,6 +58,7 @@ class RunRequest:
     dry_run: bool = False
     flow_run_id: str | None = None
     actor: str = "compliance-run"
+    historical: bool = False  # an earlier day on purpose: findings recorded, no task changed
 
 
 @dataclass
@@ -152,6 +154,8 @@ def _sync(
     now = dt.datetime.now(dt.UTC)
     by_id = {r.id: r for r in rules}
     judged_rules = [r for r in rules if not request.scope.rules or r.id in request.scope.rules]
+    # Checked again under the run lock: a whole run that committed meanwhile counts too.
+    guard.check_request(conn, by_id, as_of=request.as_of, historical=request.historical)
     run_id = conn.execute(
         _t(ComplianceRun)
         .insert()
@@ -164,6 +168,7 @@ def _sync(
                 "rules": sorted(request.scope.rules),
                 "units": sorted(request.scope.units),
                 "province": request.scope.province,
+                **({"historical": True} if request.historical else {}),
             },
             rules={r.id: r.version for r in judged_rules},
             flow_run_id=request.flow_run_id,
@@ -177,6 +182,13 @@ def _sync(
 
     memo = JsonMemo()  # a finding's facts are stored with it and with its new task: encode once
     _record_findings(conn, run_id, findings, outcome, memo)
+    if request.historical:  # what an earlier day looked like; today's tasks stay as they are
+        conn.execute(
+            update(_t(ComplianceRun))
+            .where(_t(ComplianceRun).c.id == run_id)
+            .values(finished_at=dt.datetime.now(dt.UTC), counts=outcome.summary)
+        )
+        return outcome
     # Only the columns that decide what to do: the full rows (facts, texts) are read for the
     # few tasks that change, so a rerun with no change never decodes 190,000 JSON documents.
     existing = {

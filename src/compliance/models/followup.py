@@ -61,6 +61,19 @@ class ComplianceRun(SQLModel, table=True):
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
+def is_whole_run(scope: dict[str, Any] | None) -> bool:
+    """A run that judged every unit of the country on every rule and kept tasks in step.
+
+    Only such a run is "the" view reviewers read (overview, trend, latest findings) and the day
+    later runs may not go back before. A unit, rule or province run keeps its own tasks in step
+    but speaks for no one else; a historical run (an earlier day, asked for) changes no task.
+    """
+    scope = scope or {}
+    return not (
+        scope.get("units") or scope.get("rules") or scope.get("province") or scope.get("historical")
+    )
+
+
 class RecordedFinding(SQLModel, table=True):
     """A finding as a run saw it: what reviewers and reports read, without re-evaluating."""
 

@@ -24,9 +24,9 @@ from compliance.models.followup import (
     FollowUpTask,
     RecordedFinding,
 )
+from compliance.registry.places import current_provinces
 from compliance.rules.model import Family
 from compliance.targets.load import LoadedTarget
-from compliance.targets.model import current_provinces
 from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
 
 OVERDUE_LIMIT = 500  # rows listed; the total is always given

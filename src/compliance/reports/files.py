@@ -19,10 +19,10 @@ from sqlalchemy import Engine
 
 from compliance import db
 from compliance.exceptions import ComplianceError
+from compliance.registry.places import current_provinces
 from compliance.reports.context import ReportData, build_report
 from compliance.rules.validate import RulesInvalid
 from compliance.targets.load import LoadedTarget, load_targets
-from compliance.targets.model import current_provinces
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "xlsx")

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, case, func, not_, or_, select
 from sqlmodel import SQLModel
 
 from compliance.engine.facts import SUBJECTS
-from compliance.models.followup import ACTIVE_STATUSES
+from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.review.scope import Scope
@@ -87,7 +87,7 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
         .order_by(runs.c.id.desc())
         .limit(TREND_RUNS * 4)
     ).all()
-    whole = [r for r in recent if _is_whole(r.scope)]
+    whole = [r for r in recent if is_whole_run(r.scope)]
     whole = list(reversed(whole[:TREND_RUNS]))
     if not whole:
         return []
@@ -110,12 +110,8 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     ]
 
 
-def _is_whole(run_scope: dict[str, Any] | None) -> bool:
-    return not (run_scope or {}).get("units") and not (run_scope or {}).get("rules")
-
-
 def latest_whole_run(conn: Connection) -> tuple[int, dt.date] | None:
-    """The newest run that judged every unit on every rule (of the country or a province)."""
+    """The newest run that judged every unit of the country on every rule (is_whole_run)."""
     runs = _t("compliance_runs")
     for run_id, as_of, run_scope in conn.execute(
         select(runs.c.id, runs.c.as_of, runs.c.scope)
@@ -123,7 +119,7 @@ def latest_whole_run(conn: Connection) -> tuple[int, dt.date] | None:
         .order_by(runs.c.id.desc())
         .limit(50)
     ):
-        if _is_whole(run_scope):
+        if is_whole_run(run_scope):
             return run_id, as_of
     return None
 

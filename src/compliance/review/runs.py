@@ -18,15 +18,13 @@ from sqlalchemy import Engine, select, update
 
 from compliance import db
 from compliance.accounts import Account
-from compliance.exceptions import ComplianceError
+from compliance.exceptions import RunRefused
+from compliance.followup import guard
 from compliance.models.accounts import AuditEntry, Role, RunRequest, RunRequestStatus
 from compliance.orchestration import load_flows
 from compliance.review.scope import Scope
+from compliance.rules.validate import load_rules
 from compliance.settings import today
-
-
-class RunRefused(ComplianceError):
-    code = "run.refused"
 
 
 def _requests() -> Any:
@@ -41,29 +39,45 @@ def request_run(
     unit: str | None = None,
     rule: str | None = None,
     province: str | None = None,
+    historical: bool = False,
     start: bool = True,
 ) -> int:
-    """Record the request (refused outside the operator's scope) and start its process."""
+    """Record the request and start its process.
+
+    Refused (:class:`RunRefused`, nothing recorded) outside the operator's scope, for a
+    province, unit or rule that does not exist, and before the latest whole run's day unless
+    ``historical`` (followup.guard).
+    """
     if account.role not in (Role.ADMIN, Role.OPERATOR):
-        raise RunRefused("Chỉ quản trị hoặc vận hành mới được chạy kiểm tra.")
+        raise RunRefused("run.not_allowed")
     with db.writing(db_engine) as conn:
+        # What does not exist is said first: "outside your scope" would send a typo hunting.
+        guard.check_request(
+            conn,
+            (r.id for r in load_rules()),
+            as_of=as_of or today(),
+            rules=[rule] if rule else [],
+            units=[unit] if unit else [],
+            province=province or None,
+            historical=historical,
+        )
         scope = Scope.of(conn, account.scope_code)
         if unit and not scope.contains(conn, unit):
-            raise RunRefused(f"Đơn vị {unit} nằm ngoài phạm vi của bạn ({scope.label}).")
+            raise RunRefused("run.unit_outside_scope", unit=unit, scope=scope.label)
         if scope.kind == "province":
             if province not in (None, scope.code):
-                raise RunRefused(f"Tỉnh {province} nằm ngoài phạm vi của bạn ({scope.label}).")
+                raise RunRefused("run.province_outside_scope", province=province, scope=scope.label)
             province = scope.code
         elif scope.kind == "union" and not unit:
-            raise RunRefused(
-                "Phạm vi của bạn là một công đoàn: hãy chọn một đơn vị trong phạm vi để chạy."
-            )
-        parameters = {
+            raise RunRefused("run.union_scope_needs_unit")
+        parameters: dict[str, Any] = {
             "units": [unit] if unit else [],
             "rules": [rule] if rule else [],
             "province": province or None,
         }
         day = as_of or today()
+        if historical:
+            parameters["historical"] = True
         request_id = conn.execute(
             _requests()
             .insert()
@@ -132,6 +146,7 @@ def execute(db_engine: Engine, request_id: int) -> None:
         rules=scope.get("rules", []),
         units=scope.get("units", []),
         province=scope.get("province"),
+        historical=bool(scope.get("historical")),
     )
     try:
         result = flows.compliance_run.compliance_run(parameters)

@@ -17,11 +17,11 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from compliance.registry.places import current_provinces
 from compliance.rules.loader import line_of
 
 Subject = Literal["enterprise", "union", "complaint"]
@@ -185,14 +185,6 @@ class Target(_Strict):
     @property
     def deadline(self) -> dt.date:
         return dt.date(self.year, 12, 31)
-
-
-@cache
-def current_provinces() -> dict[str, str]:
-    """Two-digit code → name of the 34 provinces of 2025."""
-    from vietnam_provinces import Province
-
-    return {f"{int(p.code):02d}": p.name for p in Province.iter_all()}
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

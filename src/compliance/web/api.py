@@ -55,6 +55,7 @@ class RunIn(BaseModel):
     unit: str | None = None
     rule: str | None = None
     province: str | None = None
+    historical: bool = False  # an earlier day than the latest whole run's: findings only
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +187,7 @@ def run_now(request: Request, account: Operator, body: RunIn) -> dict[str, Any]:
         unit=body.unit,
         rule=body.rule,
         province=body.province,
+        historical=body.historical,
     )
     return {"id": request_id, "status": "queued"}
 

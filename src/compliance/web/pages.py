@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from compliance.accounts import Account, LoginThrottled, authenticate
+from compliance.exceptions import RunRefused
 from compliance.followup.manage import TaskError, update_task
 from compliance.models.followup import STATUS_VI, TaskStatus
 from compliance.review import queries, runs
@@ -262,16 +263,37 @@ def run_now(
     unit: Annotated[str, Form()] = "",
     rule: Annotated[str, Form()] = "",
     province: Annotated[str, Form()] = "",
+    historical: Annotated[bool, Form()] = False,
 ) -> Response:
-    request_id = runs.request_run(
-        request.app.state.engine,
-        account,
-        as_of=dt.date.fromisoformat(as_of) if as_of else None,
-        unit=unit.strip() or None,
-        rule=rule or None,
-        province=province.strip() or None,
-    )
+    form = {"as_of": as_of, "unit": unit, "rule": rule, "province": province}
+    form["historical"] = historical
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        error = f"Ngày xét '{as_of}' không hợp lệ; hãy chọn ngày theo dạng NNNN-TT-NN."
+        return _run_form_again(request, account, form, error)
+    try:
+        request_id = runs.request_run(
+            request.app.state.engine,
+            account,
+            as_of=day,
+            unit=unit.strip() or None,
+            rule=rule or None,
+            province=province.strip() or None,
+            historical=historical,
+        )
+    except RunRefused as exc:  # back to the form, what was typed kept, what to fix said
+        return _run_form_again(request, account, form, str(exc))
     return RedirectResponse(f"/runs/{request_id}", status_code=303)
+
+
+def _run_form_again(
+    request: Request, account: Account, form: dict[str, Any], error: str
+) -> HTMLResponse:
+    recent = runs.recent_requests(request.app.state.engine, account)
+    response = _page(request, "runs.html", account, recent=recent, form=form, error=error)
+    response.status_code = 400
+    return response
 
 
 @router.get("/runs/{request_id}", response_class=HTMLResponse)
