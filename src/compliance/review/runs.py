@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from compliance import db
+from compliance import chain, db
 from compliance.accounts import Account
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry, Role, RunRequest, RunRequestStatus
@@ -75,15 +75,19 @@ def request_run(
                 status=RunRequestStatus.QUEUED.value,
             )
         ).inserted_primary_key[0]
-        conn.execute(
-            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
-                at=dt.datetime.now(dt.UTC),
-                actor=account.name,
-                action="run_requested",
-                unit=unit,
-                rule=rule,
-                after={"request": request_id, "as_of": day.isoformat(), **parameters},
-            )
+        chain.append(
+            conn,
+            AuditEntry.__table__,  # type: ignore[attr-defined]
+            [
+                {
+                    "at": dt.datetime.now(dt.UTC),
+                    "actor": account.name,
+                    "action": "run_requested",
+                    "unit": unit,
+                    "rule": rule,
+                    "after": {"request": request_id, "as_of": day.isoformat(), **parameters},
+                }
+            ],
         )
     if start:
         _start(db_engine, request_id)
