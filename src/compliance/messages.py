@@ -84,8 +84,8 @@ MESSAGES: dict[str, str] = {
     ),
     # notifications
     "notify.failed": (
-        "Không gửi được thông báo cho {body} tới {target} sau {attempts} lần thử: {reason}. Lần "
-        "chạy đã được ghi đầy đủ; hãy kiểm tra nơi nhận ('compliance notify list')."
+        "Không gửi được {count} thông báo ({bodies}) tới {target} sau {attempts} lần thử: "
+        "{reason}. Lần chạy đã được ghi đầy đủ; hãy kiểm tra nơi nhận ('compliance notify list')."
     ),
     "notify.bad_url": "Apprise không nhận địa chỉ '{target}'. Hãy kiểm tra lại địa chỉ.",
 }

@@ -157,7 +157,8 @@ def execute(db_engine: Engine, request_id: int) -> None:
         message=(
             f"{result.get('violations', 0)} vi phạm, {result.get('at_risk', 0)} có nguy cơ; "
             f"{result.get('opened', 0)} việc mới, {result.get('resolved', 0)} việc đã khắc phục."
-        ),
+            + "".join(f" Cảnh báo: {w}" for w in result.get("notification_failures", []))
+        )[:2000],
     )
 
 
