@@ -118,6 +118,7 @@ def test_kill_9_of_the_run_leaves_no_prefect_server_running(place: Place) -> Non
         [COMMAND, "run", "--as-of", "2026-10-02"], cwd=place.folder, env=place.env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: off
+    descendants: list[psutil.Process] = []
     try:
         server, port = _server_of(psutil.Process(cli.pid), time.monotonic() + 180)
         descendants = psutil.Process(cli.pid).children(recursive=True)
@@ -131,6 +132,6 @@ def test_kill_9_of_the_run_leaves_no_prefect_server_running(place: Place) -> Non
     finally:
         if cli.poll() is None:
             cli.kill()
-        for child in psutil.Process().children(recursive=True):
-            if child.pid != cli.pid and "create_app" in " ".join(child.cmdline()):
-                child.kill()
+        for orphan in descendants:  # when the test fails: leave nothing running
+            if not _gone(orphan):
+                orphan.kill()
