@@ -13,7 +13,7 @@ from compliance import db
 from compliance.followup.escalate import DEFAULT_EXTENSION_DAYS, escalate_overdue
 from compliance.followup.sync import RunOutcome
 from compliance.settings import TIMEZONE
-from flows.compliance_run import notify
+from flows.compliance_run import notify_after_commit
 
 
 @task(name="escalate-overdue", cache_policy=NO_CACHE, persist_result=False)
@@ -38,5 +38,6 @@ def escalation_check(
     """Move every task past its due date up one level, with a new due date."""
     day = as_of or dt.datetime.now(TIMEZONE).date()
     outcome = escalate(day, extension_days, dry_run)
-    notify(outcome)
-    return {"run_id": outcome.run_id, "escalated": outcome.count("escalated")}
+    notified = notify_after_commit(outcome)
+    return {"run_id": outcome.run_id, "escalated": outcome.count("escalated"),
+            "notification_failures": notified.failures}  # fmt: off

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, select, update
 
-from compliance import db
+from compliance import chain, db
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry, Role, User
 from compliance.review.scope import scope_kind
@@ -85,13 +85,17 @@ def add_user(
                 created_at=dt.datetime.now(dt.UTC),
             )
         ).inserted_primary_key[0]
-        conn.execute(
-            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
-                at=dt.datetime.now(dt.UTC),
-                actor="cli",
-                action="user_added",
-                after={"name": name, "role": checked_role.value, "scope": scope_code},
-            )
+        chain.append(
+            conn,
+            AuditEntry.__table__,  # type: ignore[attr-defined]
+            [
+                {
+                    "at": dt.datetime.now(dt.UTC),
+                    "actor": "cli",
+                    "action": "user_added",
+                    "after": {"name": name, "role": checked_role.value, "scope": scope_code},
+                }
+            ],
         )
     return Account(user_id, name, checked_role, scope_code)
 

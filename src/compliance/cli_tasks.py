@@ -16,6 +16,8 @@ from sqlalchemy import delete, func, select
 from compliance import db
 from compliance.console import console, err_console
 from compliance.exceptions import ComplianceError
+from compliance.followup.targets import mask_url
+from compliance.messages import message
 from compliance.models.followup import (
     ACTIVE_STATUSES,
     STATUS_VI,
@@ -117,7 +119,16 @@ def _print_run(result: dict[str, Any]) -> None:
     if dry:
         for text in result["digests"]:
             console.rule()
-            console.print(escape(text), highlight=False)
+            console.print(text, markup=False, highlight=False)
+    _print_warnings(result)
+
+
+def _print_warnings(result: dict[str, Any]) -> None:
+    """Notifications that failed after the run committed: a warning, and the exit stays 0."""
+    for warning in result.get("notification_failures", []):
+        err_console.print(
+            f"Cảnh báo: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 def escalate_command(
@@ -131,6 +142,7 @@ def escalate_command(
         as_of.date() if as_of else None, extension_days, dry_run
     )
     console.print(f"Đã chuyển cấp trên {result['escalated']:,} việc quá hạn.")
+    _print_warnings(result)
 
 
 class TaskFormat(StrEnum):
@@ -214,8 +226,9 @@ def list_tasks(
         table.add_column(heading)
     for task in rows:
         table.add_row(
-            str(task.id), task.rule, task.unit, task.period_key, STATUS_VI[TaskStatus(task.status)],
-            task.due_on.strftime("%d/%m/%Y") if task.due_on else "", task.assignee or "",
+            str(task.id), escape(task.rule), escape(task.unit), escape(task.period_key),
+            STATUS_VI[TaskStatus(task.status)],
+            task.due_on.strftime("%d/%m/%Y") if task.due_on else "", escape(task.assignee or ""),
             escape(task.title),
         )  # fmt: off
     console.print(table)
@@ -240,7 +253,7 @@ def show_task(task_id: Annotated[int, typer.Argument(help="Task number.")]) -> N
         history.add_column(heading)
     for event in events:
         history.add_row(
-            f"{event.at:%d/%m/%Y %H:%M}", event.actor, event.action,
+            f"{event.at:%d/%m/%Y %H:%M}", escape(event.actor), event.action,
             escape(json.dumps(event.before, ensure_ascii=False)),
             escape(json.dumps(event.after, ensure_ascii=False)), escape(event.note or ""),
         )  # fmt: off
@@ -290,22 +303,25 @@ def notify_add(
     import apprise
 
     if not apprise.Apprise().add(url):
-        err_console.print(f"[red]Apprise không nhận địa chỉ '{escape(url)}'.[/red]")
+        text = f"[notify.bad_url] {message('notify.bad_url', target=mask_url(url))}"
+        err_console.print(text, style="red", markup=False, highlight=False)
         raise typer.Exit(code=1)
     engine = db.make_engine()
     db.upgrade(engine)
     with engine.begin() as conn:
         conn.execute(NotificationTarget.__table__.insert().values(body_code=body, url=url))  # type: ignore[attr-defined]
-    console.print(f"Đã thêm nơi nhận cho {body}.")
+    console.print(f"Đã thêm nơi nhận cho {body}: {mask_url(url)}.", markup=False, highlight=False)
 
 
 @notify_app.command("list")
 def notify_list() -> None:
-    """Configured digest targets."""
+    """Configured digest targets (credentials and tokens masked)."""
     t = NotificationTarget.__table__  # type: ignore[attr-defined]
     with db.make_engine().connect() as conn:
         for row in conn.execute(select(t).order_by(t.c.body_code)):
-            console.print(f"{row.id}\t{row.body_code}\t{escape(row.url)}", highlight=False)
+            # Credentials stay in the database: only the scheme and the host are shown.
+            line = f"{row.id}\t{row.body_code}\t{mask_url(row.url)}"
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @notify_app.command("remove")

@@ -15,8 +15,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-console = Console()
-err_console = Console(stderr=True)
+# No emoji codes: ":x:" in a unit's name or an error message is printed as typed. Markup stays
+# for our own styling; user data and messages are escaped or printed with markup=False.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 class RichProgress:

@@ -107,6 +107,21 @@ MESSAGES: dict[str, str] = {
     "database.unreachable": (
         "Không kết nối được cơ sở dữ liệu {url}: {reason}. Hãy kiểm tra COMPLIANCE_DATABASE_URL."
     ),
+    # audit log and task histories (hash chain)
+    "audit.chain_broken": (
+        "Chuỗi băm của bảng {table} bị đứt ở dòng id={id}: {problem}. Lịch sử từ dòng này có thể "
+        "đã bị sửa ngoài ứng dụng: hãy đối chiếu với bản sao lưu và báo cho quản trị hệ thống."
+    ),
+    "audit.chain_intact": (
+        "Bảng {table}: {rows} dòng, chuỗi băm nguyên vẹn (mã băm cuối: {last_hash}). Hãy ghi lại "
+        "mã băm cuối ở nơi khác để lần kiểm sau phát hiện cả việc xóa các dòng cuối."
+    ),
+    # notifications
+    "notify.failed": (
+        "Không gửi được {count} thông báo ({bodies}) tới {target} sau {attempts} lần thử: "
+        "{reason}. Lần chạy đã được ghi đầy đủ; hãy kiểm tra nơi nhận ('compliance notify list')."
+    ),
+    "notify.bad_url": "Apprise không nhận địa chỉ '{target}'. Hãy kiểm tra lại địa chỉ.",
 }
 
 

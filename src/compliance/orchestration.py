@@ -23,4 +23,8 @@ def load_flows() -> Any:
     import flows.compliance_run
     import flows.escalation
 
+    from compliance.prefect_server import bind_temporary_server
+
+    bind_temporary_server()  # a kill -9 of this process must not leave Prefect's server running
+
     return flows

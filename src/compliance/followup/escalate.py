@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, update
 
+from compliance import chain
 from compliance.followup.responsible import Body, Hierarchy
 from compliance.followup.sync import DryRun, RunOutcome, TaskChange, acquire_run_lock
 from compliance.models.followup import ACTIVE_STATUSES, ComplianceRun, FollowUpTask, TaskEvent
@@ -90,8 +91,7 @@ def escalate_overdue(
                         note,
                     )  # fmt: off
                 )
-            if events:
-                conn.execute(TaskEvent.__table__.insert(), events)  # type: ignore[attr-defined]
+            chain.append(conn, TaskEvent.__table__, events)  # type: ignore[attr-defined]
             conn.execute(
                 update(ComplianceRun.__table__)  # type: ignore[attr-defined]
                 .where(ComplianceRun.__table__.c.id == run_id)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from compliance import db
+from compliance import chain, db
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import AuditEntry
 from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask, TaskEvent, TaskStatus
@@ -122,11 +122,13 @@ def update_task(
             action = "updated"
         record = {"actor": actor, "action": action, "before": before, "after": after}
         record |= {"at": values["updated_at"], "note": reason}
-        conn.execute(TaskEvent.__table__.insert().values(task_id=task_id, **record))  # type: ignore[attr-defined]
-        conn.execute(
-            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
-                task_id=task_id, rule=task.rule, unit=task.unit, **record
-            )
+        # Task history first, then the audit log: every writer takes the two chains' locks in
+        # this order (compliance.chain), so two of them never wait on each other.
+        chain.append(conn, TaskEvent.__table__, [{"task_id": task_id, **record}])  # type: ignore[attr-defined]
+        chain.append(
+            conn,
+            AuditEntry.__table__,  # type: ignore[attr-defined]
+            [{"task_id": task_id, "rule": task.rule, "unit": task.unit, **record}],
         )
         return conn.execute(select(_t()).where(_t().c.id == task_id)).first()
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
+from compliance import chain
 from compliance.engine import evaluate as engine
 from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
@@ -242,7 +243,7 @@ def _sync(
 
     if inserts:
         _insert_tasks(conn, inserts, run_id, now, events, outcome, hierarchy, memo)
-    insert_rows(conn, _t(TaskEvent), events)
+    chain.append(conn, _t(TaskEvent), events)
     outcome.open_tasks = _count_active(conn)
     conn.execute(
         update(_t(ComplianceRun))

@@ -1,8 +1,9 @@
 """People who use the review UI, what they did (the audit log), and the runs they asked for.
 
-The audit log is append-only in the database itself (triggers refuse UPDATE and DELETE, see
-migration 0004), so not even a bug or a hand-written SQL statement in the application can
-rewrite what a reviewer decided.
+The audit log is append-only in the database itself (triggers refuse UPDATE, DELETE and
+replacement, see migrations 0004 and 0006), so not even a bug or a hand-written SQL statement in
+the application can rewrite what a reviewer decided; and it is hash-chained
+(``compliance.chain``), so someone who drops the triggers cannot do it unnoticed.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     note: str | None = None
+    # The hash chain (compliance.chain): the previous row's hash and this row's own.
+    prev_hash: str
+    row_hash: str
 
 
 class RunRequestStatus(StrEnum):

@@ -147,6 +147,9 @@ class TaskEvent(SQLModel, table=True):
     before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     note: str | None = None
+    # The hash chain (compliance.chain): the previous row's hash and this row's own.
+    prev_hash: str
+    row_hash: str
 
 
 class NotificationTarget(SQLModel, table=True):

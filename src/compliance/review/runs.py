@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from compliance import db
+from compliance import chain, db
 from compliance.accounts import Account
 from compliance.exceptions import RunRefused
 from compliance.followup import guard
@@ -89,15 +89,19 @@ def request_run(
                 status=RunRequestStatus.QUEUED.value,
             )
         ).inserted_primary_key[0]
-        conn.execute(
-            AuditEntry.__table__.insert().values(  # type: ignore[attr-defined]
-                at=dt.datetime.now(dt.UTC),
-                actor=account.name,
-                action="run_requested",
-                unit=unit,
-                rule=rule,
-                after={"request": request_id, "as_of": day.isoformat(), **parameters},
-            )
+        chain.append(
+            conn,
+            AuditEntry.__table__,  # type: ignore[attr-defined]
+            [
+                {
+                    "at": dt.datetime.now(dt.UTC),
+                    "actor": account.name,
+                    "action": "run_requested",
+                    "unit": unit,
+                    "rule": rule,
+                    "after": {"request": request_id, "as_of": day.isoformat(), **parameters},
+                }
+            ],
         )
     if start:
         _start(db_engine, request_id)
@@ -168,7 +172,8 @@ def execute(db_engine: Engine, request_id: int) -> None:
         message=(
             f"{result.get('violations', 0)} vi phạm, {result.get('at_risk', 0)} có nguy cơ; "
             f"{result.get('opened', 0)} việc mới, {result.get('resolved', 0)} việc đã khắc phục."
-        ),
+            + "".join(f" Cảnh báo: {w}" for w in result.get("notification_failures", []))
+        )[:2000],
     )
 
 
