@@ -18,7 +18,8 @@ from compliance.cli import app
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.followup.sync import _render_task
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
+from compliance.rules.testing import run_all, write_registry
+from compliance.rules.trial import RenderTimeout, time_limit
 from compliance.rules.validate import RulesInvalid, load_rules
 
 ROOT = Path(__file__).parents[2]
@@ -67,6 +68,10 @@ def test_a_macro_calling_itself(tmp_path):
     body = "    {% macro again() %}{{ again() }}{% endmacro %}{{ again() }}\n"
     text = changed(BASE, BODY_LINE, body)
     refused(tmp_path, text, line_of(text, "body: |"), "follow_up.body", "gọi lại chính nó")
+    # twice a level, 40 levels: 2**40 calls, never deep enough for a RecursionError
+    twice = "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+    text = changed(BASE, BODY_LINE, f"    {twice}{{{{ f(40) }}}}\n")
+    refused(tmp_path, text, line_of(text, "body: |"), "follow_up.body", "bước")
 
 
 def test_a_string_repeated_thirty_billion_times(tmp_path):
@@ -144,10 +149,13 @@ def test_conditions_nested_two_thousand_deep(tmp_path):
     refused(tmp_path, text, line_of(text, "violation:"), "quá sâu")
 
 
-def test_conditions_nested_deeper_than_sqlite_parses(tmp_path):
-    deep = "{not: " * 30 + "{fact: complex, eq: true}" + "}" * 30
+def test_conditions_nested_deeper_than_the_engines_take(tmp_path):
+    """all/any alternating 15 deep: durable-rules refused the ruleset (error code 113)."""
+    deep = "{fact: complex, eq: true}"
+    for level in range(15):
+        deep = f"{{{('all', 'any')[level % 2]}: [{{fact: complex, is_null: false}}, {deep}]}}"
     text = re.sub(r"violation:\n(  .*\n)+", f"violation: {deep}\n", BASE)
-    refused(tmp_path, text, line_of(text, "violation:"), "violation", "quá sâu")
+    refused(tmp_path, text, line_of(text, "violation:"), "violation", "quá sâu", "12 mức")
 
 
 def test_a_condition_too_wide_for_sqlite(tmp_path):
@@ -205,6 +213,14 @@ def test_the_command_refuses_them_without_a_traceback(tmp_path):
     assert good.exit_code == 0, good.output
 
 
+def test_a_render_slower_than_the_limit_is_stopped():
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout), time_limit(0.2):
+        while True:
+            pass
+    assert time.monotonic() - started < 2
+
+
 def test_bounds_leave_ordinary_templates_alone(tmp_path):
     body = "    {% for i in range(3) %}{{ i }}{% endfor %} {{ '%5d' % 3 }} {{ 'x' * 3 }}"
     body += " {{ 2 ** 10 }} {{ 'x' | center(9) }} {{ '{:>5}'.format(1) }}\n"
@@ -250,3 +266,15 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
         assert _render_task(good)[0] == "Đơn K08 quá hạn 100"
     engine.dispose()
     assert any("complaint.resolution" in r.getMessage() for r in caplog.records)
+
+
+def test_rules_test_shows_a_text_failing_on_a_case_unit(tmp_path):
+    failing = "{{ 100 // (facts.accepted_on.day - 7) }}"
+    text = changed(BASE, TITLE, f'title: "Đơn {{{{ unit.code }}}} quá hạn {failing}"')
+    text = changed(text, "{id: K31, union_code: U, accepted_on: 2025-01-29}",
+                   "{id: K31, union_code: U, accepted_on: 2025-01-07}")  # fmt: skip
+    path = tmp_path / "rule.yaml"
+    path.write_text(text, encoding="utf-8")
+    [result] = run_all(load_rules([path]))
+    assert not result.passed
+    assert result.problems() == ["K31: follow_up.title: không hiển thị được: chia cho 0"]

@@ -4,11 +4,12 @@ Sandboxed and strict: a template that names something undefined fails validation
 Bounded too, because a rule file is written by people and rendered hundreds of thousands of
 times: Jinja's sandbox stops attribute escapes but not work — ``'x' * 3e10``, ``10 ** 10 ** 10``,
 nested ``range`` loops, a macro calling itself, ``days(10**12)``. Here every loop iteration and
-every call a template makes draws on one budget per render, repetition and powers are checked
-before they are computed, sizes given to string methods and filters are capped, and ``days`` takes
-at most :data:`MAX_DAYS`. The checks cost nothing on the operations rule texts really use (a
-comparison, a filter, an attribute); a text that breaks a bound raises :class:`TemplateLimitError`
-with the reason in Vietnamese.
+every macro call draws on one budget per render (:data:`MAX_STEPS`), repetition and powers are
+checked before they are computed, sizes given to string methods and filters are capped, ``days``
+takes at most :data:`MAX_DAYS` and a text at most :data:`MAX_TEXT` characters. The checks are
+woven in where a template is parsed, so they cost nothing on what rule texts really do (an
+attribute, a filter, a comparison, ``days(…)``); a text that breaks a bound raises
+:class:`TemplateLimitError` with the reason in Vietnamese.
 """
 
 from __future__ import annotations
@@ -113,6 +114,12 @@ def _bounded_iteration(eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterat
 
 
 @pass_eval_context
+def _step(eval_ctx: EvalContext, context: Any) -> str:
+    _charge(eval_ctx)
+    return ""
+
+
+@pass_eval_context
 def _bounded_range(eval_ctx: EvalContext, *args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_STEPS:
@@ -150,6 +157,31 @@ def _check_result(value: Any, operation: str) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
         raise TemplateLimitError(f"Phép {operation} cho số quá lớn (vượt 64 bit).")
     return value
+
+
+_SIZED_METHODS = frozenset(
+    {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "format", "format_map"}
+)
+
+
+def _bounded_method(owner: str, name: str, method: Any) -> Any:
+    """A string method whose result can be far larger than its string ('x'.center(n),
+    .replace, '{:>n}'.format), checked before it runs. Wrapped when the attribute is read, so
+    nothing is added to calls that are not one of these."""
+    if not callable(method):
+        return method
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            _check_size(value, f"str.{name}")
+        if name == "replace" and len(args) > 1 and isinstance(args[1], str):
+            if (len(owner) + 1) * len(args[1]) > MAX_TEXT:  # the most replace can give
+                raise TemplateLimitError("str.replace: chuỗi kết quả có thể quá dài.")
+        if name in ("format", "format_map"):
+            _check_format(owner)
+        return method(*args, **kwargs)
+
+    return bounded
 
 
 def _bounded_filter(function: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -193,7 +225,14 @@ class RuleEnvironment(SandboxedEnvironment):
                     return obj[attribute]
                 except (TypeError, LookupError):
                     return self.undefined(obj=obj, name=attribute)
+        elif type(obj) is str and attribute in _SIZED_METHODS:
+            return _bounded_method(obj, attribute, super().getattr(obj, attribute))
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if type(obj) is str and type(argument) is str:  # 'x'['center'] is 'x'.center
+            return self.getattr(obj, argument)
+        return super().getitem(obj, argument)
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
@@ -219,31 +258,20 @@ class RuleEnvironment(SandboxedEnvironment):
             _check_printf(left)
         return left % right
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        """Every call a template makes: charged to the render's budget; string and list
-        methods get no size above :data:`MAX_SIZE_ARGUMENT`, format strings no huge width."""
-        _charge(__context.eval_ctx)
-        target = getattr(__obj, "__wrapped__", __obj)
-        owner = getattr(target, "__self__", None)
-        if isinstance(owner, str | list | tuple | bytes):
-            name = getattr(target, "__name__", "")
-            for value in (*args, *kwargs.values()):
-                _check_size(value, f"{type(owner).__name__}.{name}")
-            if name == "replace" and len(args) > 1 and isinstance(args[1], str):
-                if (len(owner) + 1) * len(args[1]) > MAX_TEXT:  # the most replace can give
-                    raise TemplateLimitError("str.replace: chuỗi kết quả có thể quá dài.")
-            if name in ("format", "format_map") and isinstance(owner, str):
-                _check_format(owner)
-        return super().call(__context, __obj, *args, **kwargs)
-
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Every ``{% for %}`` iterates through a filter that charges the render's budget, so
-        nested loops over anything (ranges, strings, lists) are bounded."""
+        nested loops over anything (ranges, strings, lists) are bounded; every macro body starts
+        by charging one step (a macro calling itself twice a level would run 2**n times)."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(
                 loop.iter, "_bounded_iteration", [], [], None, None, lineno=loop.lineno
             )
+        for macro in [*tree.find_all(nodes.Macro), *tree.find_all(nodes.CallBlock)]:
+            # on the context, not a constant: a constant would be folded away when compiling
+            here = nodes.ContextReference(lineno=macro.lineno)
+            step = nodes.Filter(here, "_step", [], [], None, None, lineno=macro.lineno)
+            macro.body.insert(0, nodes.Output([step], lineno=macro.lineno))
         return tree
 
 
@@ -251,7 +279,7 @@ class RuleEnvironment(SandboxedEnvironment):
 def environment() -> SandboxedEnvironment:
     env = RuleEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no)
-    env.filters["_bounded_iteration"] = _bounded_iteration
+    env.filters.update(_bounded_iteration=_bounded_iteration, _step=_step)
     for name in ("center", "indent", "wordwrap", "truncate", "slice", "batch"):
         env.filters[name] = _bounded_filter(env.filters[name], name)
     env.filters["format"] = _bounded_format
