@@ -108,6 +108,16 @@ def test_nested_ranges(tmp_path):
     refused(tmp_path, text, line_of(text, "body: |"), "bước")
 
 
+def test_a_text_of_forty_thousand_characters(tmp_path):
+    text = changed(BASE, BODY_LINE, "    {% for i in range(20) %}{{ 'x' * 2000 }}{% endfor %}\n")
+    refused(tmp_path, text, line_of(text, "body: |"), "tối đa 20000")
+
+
+def test_a_case_on_the_last_day_of_the_calendar(tmp_path):
+    text = changed(BASE, "as_of: 2025-03-01", "as_of: 9999-12-31")
+    refused(tmp_path, text, line_of(text, "9999-12-31"), "nằm ngoài khoảng")
+
+
 def test_a_power_tower(tmp_path):
     text = changed(BASE, TITLE, 'title: "{{ 10 ** 10 ** 10 }}"')
     refused(tmp_path, text, line_of(text, "  title:"), "lũy thừa")
