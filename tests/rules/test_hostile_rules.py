@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
 from compliance import db
 from compliance.cli import app
 from compliance.engine.evaluate import Scope, evaluate
-from compliance.followup.sync import _render_task
+from compliance.followup.sync import RunRequest, record_and_sync
 from compliance.registry.importer import import_folder
 from compliance.rules.testing import run_all, write_registry
 from compliance.rules.trial import RenderTimeout, time_limit
@@ -261,7 +262,7 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
     engine = db.make_engine(f"sqlite:///{tmp_path / 'case.db'}")
     db.upgrade(engine)
     import_folder(engine, tmp_path / "registry", effective_date=dt.date(2025, 3, 1))
-    with engine.connect() as conn, caplog.at_level(logging.WARNING):
+    with engine.connect() as conn, caplog.at_level(logging.DEBUG, "compliance.engine.render"):
         findings = evaluate(conn, [rule], dt.date(2025, 3, 1), Scope(), method="python")
         by_unit = {f.unit: f for f in findings}
         assert set(by_unit) == {"K07", "K08"}
@@ -270,11 +271,16 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
         assert "Căn cứ: 004_61b455b33068824b.txt" in bad.explanation
         assert good.explanation.endswith("vẫn chưa giải quyết (100). (Căn cứ: "
                                          "004_61b455b33068824b.txt, mục II.9.)")  # fmt: skip
-        title, body = _render_task(bad)
-        assert title == "(không hiển thị được nội dung: chia cho 0)"
-        assert "Đề nghị khẩn trương" in body
-        assert _render_task(good)[0] == "Đơn K08 quá hạn 100"
+    record_and_sync(engine, [rule], findings, RunRequest(as_of=dt.date(2025, 3, 1)))
+    with engine.connect() as conn:
+        tasks = dict(conn.execute(sql("SELECT unit, title FROM follow_up_tasks")).all())
+        stored = dict(conn.execute(sql("SELECT unit, explanation FROM findings")).all())
     engine.dispose()
+    assert tasks == {
+        "K07": "(không hiển thị được nội dung: chia cho 0)",
+        "K08": "Đơn K08 quá hạn 100",
+    }
+    assert stored["K07"].startswith("(không hiển thị được nội dung: chia cho 0)")
     assert any("complaint.resolution" in r.getMessage() for r in caplog.records)
 
 
