@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -294,3 +295,17 @@ def test_rules_test_shows_a_text_failing_on_a_case_unit(tmp_path):
     [result] = run_all(load_rules([path]))
     assert not result.passed
     assert result.problems() == ["K31: follow_up.title: không hiển thị được: chia cho 0"]
+
+
+def test_the_render_limit_puts_back_an_alarm_already_set():
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with time_limit(0.1):
+            pass
+        time.sleep(0.8)
+        assert fired == [1]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
