@@ -309,3 +309,11 @@ def test_the_render_limit_puts_back_an_alarm_already_set():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_control_character_and_a_six_thousand_digit_number(tmp_path):
+    text = changed(BASE, "severity: high", 'severity: "\x00"')
+    refused(tmp_path, text, line_of(text, "severity:"), "#x0000")
+    text = changed(BASE, "due_in_days: 15", "due_in_days: 0x" + "f" * 6000)
+    problem = refused(tmp_path, text, line_of(text, "due_in_days"), "quá lớn")
+    assert len(problem) < 400

@@ -94,6 +94,10 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:40]}…"
+
+
 def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
     try:
         value = yaml.SafeLoader.construct_yaml_int(loader, node)
@@ -102,7 +106,7 @@ def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
     if not INT_MIN <= value <= INT_MAX:
         raise _refuse(
             node.start_mark,
-            f"Số {node.value} quá lớn: số nguyên phải nằm trong khoảng "
+            f"Số {_shown(node.value)} quá lớn: số nguyên phải nằm trong khoảng "
             f"{INT_MIN}..{INT_MAX} (giới hạn của cơ sở dữ liệu).",
         )
     return value
@@ -111,7 +115,9 @@ def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
 def _float(loader: _Loader, node: yaml.ScalarNode) -> float:
     value = yaml.SafeLoader.construct_yaml_float(loader, node)
     if not math.isfinite(value):
-        raise _refuse(node.start_mark, f"Số {node.value} không hữu hạn; hãy ghi một số cụ thể.")
+        raise _refuse(
+            node.start_mark, f"Số {_shown(node.value)} không hữu hạn; hãy ghi một số cụ thể."
+        )
     return value  # type: ignore[no-any-return]
 
 
@@ -119,7 +125,9 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> dt.date:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[no-any-return]
     except (ValueError, OverflowError):
-        raise _refuse(node.start_mark, f"Ngày '{node.value}' không tồn tại trong lịch.") from None
+        raise _refuse(
+            node.start_mark, f"Ngày '{_shown(node.value)}' không tồn tại trong lịch."
+        ) from None
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
@@ -140,14 +148,23 @@ def load_yaml(path: Path) -> Any:
             f"Tệp quá lớn ({size} byte; tối đa {MAX_FILE_BYTES}); mỗi tệp chỉ chứa một nghĩa vụ.",
         )
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlSyntaxError(1, f"not UTF-8 text: {exc}") from exc
+    try:
+        return yaml.load(source, Loader=_Loader)  # noqa: S506
+    except yaml.reader.ReaderError as exc:  # a control character: located by position only
+        line = source.count("\n", 0, exc.position) + 1
+        raise YamlSyntaxError(
+            line, f"Ký tự không được phép trong tệp (mã #x{exc.character:04x}); hãy xóa ký tự này."
+        ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(p for p in (exc.context, exc.problem) if p)
         raise YamlSyntaxError(line, f"YAML syntax error: {message}") from exc
-    except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(1, f"not UTF-8 text: {exc}") from exc
+    except (yaml.YAMLError, RecursionError) as exc:  # any other refusal of the reader, located
+        raise YamlSyntaxError(1, f"YAML syntax error: {exc}") from exc
 
 
 def line_of(data: Any, path: Sequence[str | int]) -> int:
