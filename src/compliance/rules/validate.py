@@ -394,7 +394,9 @@ def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
         problems.append(Problem(path, due_line, f"undefined parameter '{due_days}'"))
     elif isinstance(due_days, str):
         default = rule.parameters[due_days.removeprefix("$")].default
-        if too_far := _days_problem(default, f"follow_up.due_in_days ({due_days})"):
+        if not isinstance(default, int) or isinstance(default, bool):
+            problems.append(Problem(path, due_line, f"'{due_days}' must be a day count"))
+        elif too_far := _days_problem(default, f"follow_up.due_in_days ({due_days})"):
             problems.append(Problem(path, due_line, too_far))
     elif too_far := _days_problem(due_days, "follow_up.due_in_days"):
         problems.append(Problem(path, due_line, too_far))
