@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from compliance.engine.periods import Period
-from compliance.engine.render import evaluate_expression, render
+from compliance.engine.render import evaluate_or_none, render_or_fallback
 
 if TYPE_CHECKING:
     from compliance.rules.validate import LoadedRule
@@ -67,7 +67,7 @@ class Finding:
     def due(self) -> dt.date | None:
         if self.loaded is None or not self.loaded.rule.due:
             return None
-        value = evaluate_expression(self.loaded.rule.due, self.context())
+        value = evaluate_or_none(self.loaded.rule.due, self.context(), self.rule, "due")
         if isinstance(value, dt.datetime):
             return value.date()
         return value if isinstance(value, dt.date) else None
@@ -84,7 +84,9 @@ class Finding:
         if self.loaded is None:
             return ""
         rule = self.loaded.rule
-        sentence = render(rule.explanation, self.template_values)
+        sentence = render_or_fallback(
+            rule.explanation, self.template_values, self.rule, "explanation"
+        )
         source = rule.source
         return f"{sentence} (Căn cứ: {source.document}, mục {source.section}.)"
 

@@ -14,13 +14,18 @@ here; an expression compiles to the same ``{% set result = … %}`` template Jin
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
 from jinja2 import Template
 from jinja2.utils import consume
 
-from compliance.rules.templates import environment
+from compliance.rules.templates import check_length, describe_error, environment
+
+log = logging.getLogger(__name__)
+FALLBACK = "(không hiển thị được nội dung: {reason})"
+_reported: set[tuple[str, str, str]] = set()  # (rule, text, error type) already logged
 
 
 @cache
@@ -44,7 +49,7 @@ def render(source: str, values: dict[str, Any]) -> str:
         )
     except Exception:
         template.environment.handle_exception()
-    return text.strip()
+    return check_length(text.strip())
 
 
 def evaluate_expression(source: str, values: dict[str, Any]) -> Any:
@@ -53,3 +58,33 @@ def evaluate_expression(source: str, values: dict[str, Any]) -> Any:
     context = _context(template, flat, values)
     consume(template.root_render_func(context))
     return context.vars["result"]
+
+
+def _report(rule: str, where: str, exc: Exception) -> str:
+    """Log a text that failed on some unit's facts: the first of a kind as a warning (a
+    national run may hit the same failure on thousands of units), the rest at debug level."""
+    reason = describe_error(exc)
+    key = (rule, where, type(exc).__name__)
+    level = logging.DEBUG if key in _reported else logging.WARNING
+    _reported.add(key)
+    log.log(level, "rule %s: %s failed to render: %s: %s", rule, where, type(exc).__name__, exc)
+    return reason
+
+
+def render_or_fallback(source: str, values: dict[str, Any], rule: str, where: str) -> str:
+    """:func:`render`, but a text that fails on this unit's facts (validation rendered it for
+    every case and synthetic units, not for every real unit) gives :data:`FALLBACK` and a log
+    line instead of stopping the run. No thread or process: the bounds are the sandbox's."""
+    try:
+        return render(source, values)
+    except Exception as exc:  # one unit's text, never the whole run
+        return FALLBACK.format(reason=_report(rule, where, exc))
+
+
+def evaluate_or_none(source: str, values: dict[str, Any], rule: str, where: str) -> Any:
+    """:func:`evaluate_expression`, or None (logged) when it fails on this unit's facts."""
+    try:
+        return evaluate_expression(source, values)
+    except Exception as exc:  # one unit's due date, never the whole run
+        _report(rule, where, exc)
+        return None

@@ -23,7 +23,7 @@ from compliance.engine import evaluate as engine
 from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
 from compliance.engine.periods import PeriodKind, judged_period, parse_period
-from compliance.engine.render import render
+from compliance.engine.render import render_or_fallback
 from compliance.followup import guard
 from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
@@ -303,7 +303,10 @@ def _render_task(finding: Finding) -> tuple[str, str]:
     assert finding.loaded is not None
     context = finding.template_values
     follow_up = finding.loaded.rule.follow_up
-    return render(follow_up.title, context), render(follow_up.body, context)
+    return (
+        render_or_fallback(follow_up.title, context, finding.rule, "follow_up.title"),
+        render_or_fallback(follow_up.body, context, finding.rule, "follow_up.body"),
+    )
 
 
 def _due_on(finding: Finding, as_of: dt.date) -> dt.date:

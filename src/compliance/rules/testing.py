@@ -18,8 +18,11 @@ from typing import Any
 
 from compliance import db
 from compliance.engine.evaluate import Method, Scope, evaluate
+from compliance.engine.findings import Finding
+from compliance.engine.render import evaluate_expression, render
 from compliance.registry.importer import import_folder
 from compliance.rules.model import RuleCase
+from compliance.rules.templates import describe_error
 from compliance.rules.validate import LoadedRule
 
 METHODS: tuple[Method, ...] = ("sql", "durable", "python")
@@ -73,6 +76,24 @@ def write_registry(folder: Path, registry: dict[str, list[dict[str, Any]]]) -> N
             writer.writerows([_cell(row.get(c)) for c in header] for row in rows)
 
 
+def _text_failure(loaded: LoadedRule, findings: Sequence[Finding]) -> str | None:
+    """The first text that fails on a case's unit: at run time it would only give a fallback
+    (``compliance.engine.render.render_or_fallback``), so a case is where to see it."""
+    rule = loaded.rule
+    texts = [("explanation", rule.explanation), ("follow_up.title", rule.follow_up.title),
+             ("follow_up.body", rule.follow_up.body)]  # fmt: skip
+    for finding in findings:
+        where = "due"
+        try:
+            if rule.due:
+                evaluate_expression(rule.due, finding.context())
+            for where, source in texts:  # noqa: B007 (``where`` names the failing text)
+                render(source, finding.template_values)
+        except Exception as exc:  # the rule's text, reported as the case's failure
+            return f"{finding.unit}: {where}: không hiển thị được: {describe_error(exc)}"
+    return None
+
+
 def run_case(loaded: LoadedRule, case: RuleCase, template: Path, workdir: Path) -> CaseResult:
     expected = {(e.unit, e.period, e.status) for e in case.expect}
     result = CaseResult(loaded.id, case.name, expected)
@@ -89,6 +110,7 @@ def run_case(loaded: LoadedRule, case: RuleCase, template: Path, workdir: Path) 
                     conn, [loaded], case.as_of, Scope(), method=method, overrides=overrides
                 )
                 result.got[method] = {(f.unit, f.period, f.status) for f in findings}
+        result.error = _text_failure(loaded, findings)
     except Exception as exc:  # a case that cannot run is a failed case, with the reason
         result.error = f"{type(exc).__name__}: {exc}"
     finally:

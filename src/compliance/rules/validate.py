@@ -3,7 +3,12 @@
 1. YAML syntax (the loader keeps each key's line);
 2. the schema (pydantic): unknown keys with "did you mean", missing keys, wrong types;
 3. meaning: conditions name facts the subject has, parameters exist, values fit the facts'
-   types, templates use only known variables, rule cases name real tables and columns.
+   types, templates use only known variables, rule cases name real tables and columns;
+4. limits (a rule file is input from people): conditions at most :data:`MAX_CONDITION_DEPTH`
+   deep and :data:`MAX_CONDITION_LEAVES` wide (measured: durable-rules refuses a ruleset with
+   all/any alternating 15 deep, "error code 113"; SQLite's parser overflows near 30 levels and
+   refuses an OR of 1,000 terms), day counts within 100 years, and every text rendered for
+   each case and for synthetic units (``compliance.rules.trial``).
 
 Nothing is evaluated until every file passes: a bad rule is refused at load time, never
 half-way through a run.
@@ -29,7 +34,14 @@ from compliance.exceptions import ComplianceError
 from compliance.registry.contract import TABLES_BY_NAME
 from compliance.rules import model
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
-from compliance.rules.templates import RULE_FIELDS, TEMPLATE_NAMES, UNIT_FIELDS, attribute_uses
+from compliance.rules.templates import (
+    MAX_DAYS,
+    RULE_FIELDS,
+    TEMPLATE_NAMES,
+    UNIT_FIELDS,
+    attribute_uses,
+)
+from compliance.rules.trial import render_failures
 from compliance.targets.model import check_target
 
 
@@ -133,12 +145,63 @@ def _schema_problems(path: Path, data: Any, error: ValidationError) -> list[Prob
     return problems
 
 
+MAX_CONDITION_DEPTH = 12  # all/any/not levels above a comparison; the catalogue's deepest is 3
+MAX_CONDITION_LEAVES = 200  # comparisons, each item of an 'in' counting one
+MIN_CASE_DAY, MAX_CASE_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+def _shape_problem(path: Path, data: Any, raw: Any, key: str) -> Problem | None:
+    """Depth and width of a condition, measured without recursion (it may be hostile)."""
+    leaves = 0
+    pending: list[tuple[Any, tuple[str | int, ...], int]] = [(raw, (key,), 0)]
+    while pending:
+        node, where, depth = pending.pop()
+        if not isinstance(node, dict):
+            continue
+        if depth > MAX_CONDITION_DEPTH:
+            return Problem(
+                path,
+                line_of(data, where),
+                f"{key}: điều kiện lồng nhau quá sâu (quá {MAX_CONDITION_DEPTH} mức all/any/not);"
+                " hãy viết phẳng hơn.",
+            )
+        if isinstance(node.get("in"), list):
+            leaves += len(node["in"])
+        elif "fact" in node:
+            leaves += 1
+        for combinator in ("all", "any"):
+            if isinstance(node.get(combinator), list):
+                pending.extend(
+                    (item, (*where, combinator, i), depth + 1)
+                    for i, item in enumerate(node[combinator])
+                )
+        if "not" in node:
+            pending.append((node["not"], (*where, "not"), depth + 1))
+    if leaves > MAX_CONDITION_LEAVES:
+        return Problem(
+            path,
+            line_of(data, (key,)),
+            f"{key}: điều kiện có {leaves} phép so sánh, quá {MAX_CONDITION_LEAVES}; "
+            "hãy tách thành nhiều quy tắc.",
+        )
+    return None
+
+
+def _days_problem(value: Any, what: str) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_DAYS:
+        return f"{what}: {value} ngày vượt quá giới hạn {MAX_DAYS} ngày (100 năm)."
+    return None
+
+
 def _check_condition(
     path: Path, data: Any, rule: model.Rule, key: str
 ) -> tuple[conditions.Node | None, list[Problem]]:
     raw = getattr(rule, key)
     if raw is None:
         return None, []
+    shape = _shape_problem(path, data, raw, key)
+    if shape is not None:
+        return None, [shape]
     try:
         node = conditions.parse(raw)
     except conditions.ConditionError as exc:
@@ -225,15 +288,15 @@ def _check_value(
             return [Problem(path, line, f"undefined parameter '{value}'{suggest(value, choices)}")]
         value = rule.parameters[name].default
         if shift:
-            return (
-                []
-                if isinstance(value, int)
-                else [Problem(path, line, f"'{name}' must be a day count")]
-            )
+            if not isinstance(value, int):
+                return [Problem(path, line, f"'{name}' must be a day count")]
+            too_far = _days_problem(value, f"tham số '{name}'")
+            return [Problem(path, line, too_far)] if too_far else []
     if shift:
-        return (
-            [] if isinstance(value, int) else [Problem(path, line, "a day count must be a number")]
-        )
+        if not isinstance(value, int):
+            return [Problem(path, line, "a day count must be a number")]
+        too_far = _days_problem(value, "số ngày dời")
+        return [Problem(path, line, too_far)] if too_far else []
     if isinstance(value, str) and fact_type is FactType.DATE:
         try:
             dt.date.fromisoformat(value)
@@ -326,15 +389,31 @@ def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
             )
         )
     due_days = rule.follow_up.due_in_days
+    due_line = line_of(data, ("follow_up", "due_in_days"))
     if isinstance(due_days, str) and due_days.removeprefix("$") not in rule.parameters:
-        problems.append(
-            Problem(
-                path,
-                line_of(data, ("follow_up", "due_in_days")),
-                f"undefined parameter '{due_days}'",
-            )
-        )
+        problems.append(Problem(path, due_line, f"undefined parameter '{due_days}'"))
+    elif isinstance(due_days, str):
+        default = rule.parameters[due_days.removeprefix("$")].default
+        if not isinstance(default, int) or isinstance(default, bool):
+            problems.append(Problem(path, due_line, f"'{due_days}' must be a day count"))
+        elif too_far := _days_problem(default, f"follow_up.due_in_days ({due_days})"):
+            problems.append(Problem(path, due_line, too_far))
+    elif too_far := _days_problem(due_days, "follow_up.due_in_days"):
+        problems.append(Problem(path, due_line, too_far))
+    day_counts = _day_count_parameters(rule)
     for i, case in enumerate(rule.tests):
+        if not MIN_CASE_DAY <= case.as_of <= MAX_CASE_DAY:
+            problems.append(
+                Problem(
+                    path,
+                    line_of(data, ("tests", i, "as_of")),
+                    f"as_of: ngày {case.as_of.isoformat()} nằm ngoài khoảng "
+                    f"{MIN_CASE_DAY.year}–{MAX_CASE_DAY.year}.",
+                )
+            )
+        for name, value in case.params.items():
+            if name in day_counts and (too_far := _days_problem(value, f"tham số '{name}'")):
+                problems.append(Problem(path, line_of(data, ("tests", i, "params", name)), too_far))
         for table, rows in case.registry.items():
             spec = TABLES_BY_NAME.get(table)
             if spec is None:
@@ -367,6 +446,31 @@ def _check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _day_count_parameters(rule: model.Rule) -> set[str]:
+    """Parameters used as a number of days: in a date shift or as the task's due_in_days."""
+    names = set()
+    if isinstance(rule.follow_up.due_in_days, str):
+        names.add(rule.follow_up.due_in_days.removeprefix("$"))
+    for key in ("violation", "at_risk"):
+        for _, leaf in _leaves_with_paths(getattr(rule, key), (key,)):
+            for value in leaf.values():
+                if isinstance(value, dict):
+                    shift = next(iter(value.values()), None)
+                    if isinstance(shift, str):
+                        names.add(shift.removeprefix("$"))
+    return names
+
+
+def _check_texts(
+    path: Path, data: Any, rule: model.Rule, violation: conditions.Node,
+    at_risk: conditions.Node | None,
+) -> list[Problem]:  # fmt: skip
+    return [
+        Problem(path, line_of(data, where), message)
+        for where, message in render_failures(rule, violation, at_risk)
+    ]
 
 
 def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
@@ -413,6 +517,8 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
                 )
             )
         seen.setdefault(rule.id, path)
+        if not found and violation is not None:
+            found = _check_texts(path, data, rule, violation, at_risk)
         problems.extend(found)
         if not found and violation is not None:
             loaded.append(LoadedRule(rule, path, violation, at_risk))
