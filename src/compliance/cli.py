@@ -77,6 +77,14 @@ def import_(
         int, typer.Option(help="Problems to print (all are in --format json).")
     ] = 200,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    correction: Annotated[
+        bool,
+        typer.Option(
+            "--correction",
+            help="The delivery corrects stored events: it may move an inspection, review, "
+            "complaint… (same id) to another unit. Without it such a move is refused.",
+        ),
+    ] = False,
 ) -> None:
     """Load a delivery folder into the registry (all or nothing, unless --skip-bad-rows)."""
     from compliance.registry.importer import import_folder
@@ -91,6 +99,7 @@ def import_(
                 rejects_path=rejects,
                 effective_date=effective_date.date() if effective_date else None,
                 progress=sink,
+                correction=correction,
             )
     except ImportRefused as exc:
         _print_report(exc.report, output, max_errors, refused=True)

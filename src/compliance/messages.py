@@ -37,16 +37,16 @@ MESSAGES: dict[str, str] = {
         "nạp hoặc tăng COMPLIANCE_IMPORT_MAX_ROWS."
     ),
     "file.unclosed_quote": (
-        "Dấu ngoặc kép (\") mở ở dòng {line} không bao giờ được đóng: mọi dòng sau đó sẽ bị gộp "
+        'Dấu ngoặc kép (") mở ở dòng {line} không bao giờ được đóng: mọi dòng sau đó sẽ bị gộp '
         "vào một ô. Hãy đóng ngoặc kép hoặc xóa dấu ngoặc kép thừa ở dòng {line} rồi nạp lại."
     ),
     "file.stray_quote": (
-        "Dấu ngoặc kép (\") đặt sai ở dòng {line}: sau dấu đóng ngoặc kép phải là dấu phân cách "
+        'Dấu ngoặc kép (") đặt sai ở dòng {line}: sau dấu đóng ngoặc kép phải là dấu phân cách '
         "hoặc hết dòng. Ô có dấu ngoặc kép phải được đặt cả trong ngoặc kép, mỗi dấu ngoặc kép "
-        "bên trong viết thành \"\"; hãy sửa dòng {line} rồi nạp lại."
+        'bên trong viết thành ""; hãy sửa dòng {line} rồi nạp lại.'
     ),
     "file.cell_too_large": (
-        "Ô bắt đầu ở dòng {line} dài hơn {limit} ký tự. Thường là do một dấu ngoặc kép (\") mở "
+        'Ô bắt đầu ở dòng {line} dài hơn {limit} ký tự. Thường là do một dấu ngoặc kép (") mở '
         "mà không đóng, làm các dòng sau bị gộp vào một ô: hãy kiểm tra dòng {line} rồi nạp lại."
     ),
     "file.line_too_long": (
