@@ -229,7 +229,8 @@ class _CellParser(WorkSheetParser):  # type: ignore[misc]
         value = cell["value"]
         if value is None:
             formula = element.find(_FORMULA)
-            if formula is not None and element.find(_VALUE) is None:
+            # An empty <v/> is a cached empty text only for a text result (t="str").
+            if formula is not None and (element.find(_VALUE) is None or element.get("t") != "str"):
                 text = "=" + (formula.text or "")
                 cell["value"] = BadCell("value.formula_without_value", _name(cell), text)
         elif cell["data_type"] == "e":
