@@ -356,40 +356,60 @@ def _delivered_superiors(by_name: dict[str, Staged]) -> dict[str, tuple[str | No
     return result
 
 
-_HISTORY_CHECKS = 5_000_000  # spans × distinct start days beyond which only today is checked
-
-
 def _check_history_cycles(history: Staged, report: ImportReport, rejects: Rejects) -> None:
-    """No loop on any day among the delivered spans: a loop in force on some day is in force
-    on the latest start day of its spans, so each distinct start day is checked."""
+    """No loop on any day among the delivered spans.
+
+    A loop in force on some day is in force on the latest start day of its spans, so walking up
+    from each span on its own start day finds every loop (from that latest span): about the
+    hierarchy's depth in steps per span.
+    """
     code_at, superior_at = history.position("union_code"), history.position("superior_code")
     from_at, until_at = history.position("valid_from"), history.position("valid_until")
-    live = [(p, r) for p, r in enumerate(history.rows) if p not in history.dropped]
-    days = sorted({r[from_at] or dt.date.min for _, r in live})
-    if len(days) * len(live) > _HISTORY_CHECKS:
-        return  # too many to check day by day; today's hierarchy is still checked
+    spans: dict[str, list[tuple[dt.date, dt.date, str | None, int]]] = defaultdict(list)
+    for position, row in enumerate(history.rows):
+        if position not in history.dropped:
+            spans[row[code_at]].append(
+                (
+                    row[from_at] or dt.date.min,
+                    row[until_at] or dt.date.max,
+                    row[superior_at],
+                    position,
+                )
+            )
+
+    def above(code: str, day: dt.date) -> tuple[str | None, int] | None:
+        for start, until, superior, position in spans.get(code, ()):
+            if start <= day < until:
+                return superior, position
+        return None
+
     reported: set[int] = set()
-    for day in days:
-        in_force = {
-            r[code_at]: (r[superior_at], p)
-            for p, r in live
-            if (r[from_at] or dt.date.min) <= day and (r[until_at] is None or day < r[until_at])
-        }
-        graph = {code: superior for code, (superior, _) in in_force.items()}
-        for loop in find_loops(graph, sorted(graph)):
-            text = " → ".join(loop)
-            for code in loop[:-1]:
-                position = in_force[code][1]
-                if position not in reported:
-                    reported.add(position)
+    for code, own in spans.items():
+        for day, _, superior, position in own:
+            chain, links, node = [code], [position], superior
+            while node is not None and node not in chain:
+                step = above(node, day)
+                if step is None:
+                    break
+                chain.append(node)
+                links.append(step[1])
+                node = step[0]
+            if node != code or reported.issuperset(links):
+                continue  # no loop, or one through another span's latest start
+            text = " → ".join([*chain, code])
+            if day > dt.date.min:
+                text += f" (ngày {day:%d/%m/%Y})"
+            for link in links:
+                if link not in reported:
+                    reported.add(link)
                     _drop(
                         history,
-                        position,
+                        link,
                         "row.superior_cycle",
                         "superior_code",
                         report,
                         rejects,
-                        loop=f"{text} (ngày {day:%d/%m/%Y})" if day > dt.date.min else text,
+                        loop=text,
                     )
 
 
