@@ -567,3 +567,9 @@ def test_a_damaged_zip_is_unreadable_not_a_traceback(sqlite_engine, tmp_path):
     (folder / "enterprises.xlsx").write_bytes(buffer.getvalue())
     errors = refused(sqlite_engine, folder)
     assert [e.code for e in errors] == ["file.unreadable"]
+
+
+def test_a_workbook_row_of_zeros_is_not_taken_for_a_blank_row(sqlite_engine, tmp_path):
+    save_workbook(tmp_path / "d" / "enterprises.xlsx", ["tax_code", "workers"], [[None, 0]])
+    errors = refused(sqlite_engine, tmp_path / "d")
+    assert codes(errors) == {("enterprises.xlsx[enterprises]", 2, "tax_code", "value.required")}

@@ -232,8 +232,8 @@ def read_rows(source: Source) -> Iterator[tuple[int, dict[str, Any], list[Any]]]
             continue
         # CSV text is already NFC (normalised a batch of lines at a time): strip only.
         values = [c.strip() or None for c in cells] if is_csv else [clean(c) for c in cells]
-        if not any(values):
-            continue  # blank line
+        if values.count(None) == len(values):
+            continue  # blank line (a row of zeros or FALSE is not blank)
         if len(values) < width:
             if is_csv:  # a CSV row cut short: a line break or separator outside quotes
                 yield number, {_COUNT: len(cells)}, list(cells)
