@@ -86,6 +86,14 @@ def import_(
             "errors instead of loading them with a warning."
         ),
     ] = False,
+    correction: Annotated[
+        bool,
+        typer.Option(
+            "--correction",
+            help="The delivery corrects stored events: it may move an inspection, review, "
+            "complaint… (same id) to another unit. Without it such a move is refused.",
+        ),
+    ] = False,
 ) -> None:
     """Load a delivery folder into the registry (all or nothing, unless --skip-bad-rows).
 
@@ -105,6 +113,7 @@ def import_(
                 effective_date=effective_date.date() if effective_date else None,
                 progress=sink,
                 strict=strict,
+                correction=correction,
             )
     except ImportRefused as exc:
         _print_report(exc.report, output, max_errors, refused=True)

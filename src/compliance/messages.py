@@ -23,6 +23,46 @@ MESSAGES: dict[str, str] = {
         "hãy chỉ để lại một tệp."
     ),
     "file.unknown_table": "Tên tệp/trang tính không ứng với bảng nào; đã bỏ qua.",
+    "file.not_regular": (
+        "'{name}' không phải một tệp thường nằm trong thư mục nạp ({kind}); đã từ chối để không "
+        "đọc nhầm thiết bị, FIFO hay tệp ở nơi khác. Hãy chép chính tệp dữ liệu vào thư mục "
+        "rồi nạp lại."
+    ),
+    "file.too_large": (
+        "Tệp lớn {size} byte, vượt giới hạn {limit} byte. Nếu tệp đúng là lớn như vậy, hãy chia "
+        "nhỏ tệp hoặc tăng COMPLIANCE_IMPORT_MAX_FILE_BYTES."
+    ),
+    "file.too_many_rows": (
+        "Bảng có hơn {limit} dòng dữ liệu. Nếu đúng là nhiều như vậy, hãy chia thành nhiều lần "
+        "nạp hoặc tăng COMPLIANCE_IMPORT_MAX_ROWS."
+    ),
+    "file.unclosed_quote": (
+        'Dấu ngoặc kép (") mở ở dòng {line} không bao giờ được đóng: mọi dòng sau đó sẽ bị gộp '
+        "vào một ô. Hãy đóng ngoặc kép hoặc xóa dấu ngoặc kép thừa ở dòng {line} rồi nạp lại."
+    ),
+    "file.stray_quote": (
+        'Dấu ngoặc kép (") đặt sai ở dòng {line}: sau dấu đóng ngoặc kép phải là dấu phân cách '
+        "hoặc hết dòng. Ô có dấu ngoặc kép phải được đặt cả trong ngoặc kép, mỗi dấu ngoặc kép "
+        'bên trong viết thành ""; hãy sửa dòng {line} rồi nạp lại.'
+    ),
+    "file.cell_too_large": (
+        'Ô bắt đầu ở dòng {line} dài hơn {limit} ký tự. Thường là do một dấu ngoặc kép (") mở '
+        "mà không đóng, làm các dòng sau bị gộp vào một ô: hãy kiểm tra dòng {line} rồi nạp lại."
+    ),
+    "file.line_too_long": (
+        "Dòng {line} dài hơn {limit} ký tự mà không xuống dòng: tệp không phải CSV hoặc đã hỏng. "
+        "Hãy xuất lại tệp CSV từ chương trình gốc rồi nạp lại."
+    ),
+    "file.zip_bomb": (
+        "Tệp XLSX khi giải nén lớn bất thường ({detail}); đã từ chối để bảo vệ máy chủ. Nếu đây "
+        "là dữ liệu thật, hãy lưu bảng thành CSV (UTF-8) rồi nạp lại, hoặc tăng "
+        "COMPLIANCE_IMPORT_MAX_XLSX_RATIO / COMPLIANCE_IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES."
+    ),
+    "file.xml_unsafe": (
+        "Phần {member} của tệp XLSX có nội dung XML không được nhận ({detail}); Excel không tạo ra "
+        "nội dung như vậy. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại thành .xlsx rồi nạp "
+        "lại."
+    ),
     # header
     "header.missing_column": (
         "Thiếu cột bắt buộc '{column}' ({label}). Hãy thêm cột này vào dòng tiêu đề."
@@ -48,6 +88,31 @@ MESSAGES: dict[str, str] = {
     "value.bad_boolean": "'{value}' không phải giá trị có/không; hãy ghi 'có' hoặc 'không'.",
     "value.unknown_choice": "Giá trị '{value}' không hợp lệ; chỉ nhận: {choices}.",
     "value.bad_period": "Kỳ '{value}' không hợp lệ; hãy ghi theo dạng NNNN-TT (ví dụ 2024-03).",
+    "value.control_character": (
+        "Ô có ký tự điều khiển {char} ở vị trí {position} (ký tự xuống dòng, tab, NUL… không được "
+        "phép trong văn bản). Hãy xóa ký tự đó (thường do dán từ phần mềm khác) rồi nạp lại."
+    ),
+    "value.too_long": (
+        "Ô dài {length} ký tự, vượt giới hạn {limit}. Hãy kiểm tra ô này (có thể nhiều ô đã bị "
+        "gộp vào một) hoặc tăng COMPLIANCE_IMPORT_MAX_CELL_CHARS."
+    ),
+    "value.numeric_code": (
+        "'{value}' ở cột mã là ô kiểu số nên số 0 ở đầu (nếu có) đã mất; {expected}. Hãy định "
+        "dạng cột này là Văn bản (Text) trong Excel, nhập lại mã đúng như trên giấy tờ rồi nạp "
+        "lại."
+    ),
+    "value.not_finite": (
+        "'{value}' không phải một số hữu hạn (nan, inf hoặc số quá lớn); hãy ghi số bằng chữ số, "
+        "ví dụ 1.500.000."
+    ),
+    "value.formula_without_value": (
+        "Ô {cell} là công thức ({formula}) chưa có giá trị đã tính (tệp do một chương trình không "
+        "tính công thức tạo ra). Hãy mở tệp bằng Excel hoặc LibreOffice để công thức được tính, "
+        "lưu lại (hoặc dán giá trị thay cho công thức) rồi nạp lại."
+    ),
+    "value.excel_error": (
+        "Ô {cell} chứa lỗi Excel {value}; hãy sửa công thức hoặc nhập giá trị đúng rồi nạp lại."
+    ),
     # row
     "row.too_many_cells": "Dòng có nhiều ô hơn dòng tiêu đề ({count} ô, tiêu đề có {headers}).",
     "row.duplicate_key": "Trùng khóa {key} với dòng {other_row} trong cùng tệp.",
@@ -98,6 +163,24 @@ MESSAGES: dict[str, str] = {
     "run.province_outside_scope": "Tỉnh {province} nằm ngoài phạm vi của bạn ({scope}).",
     "run.union_scope_needs_unit": (
         "Phạm vi của bạn là một công đoàn: hãy chọn một đơn vị trong phạm vi để chạy."
+    ),
+    "row.too_few_cells": (
+        "Dòng có ít ô hơn dòng tiêu đề ({count} ô, tiêu đề có {headers}): thường do một ô có ký "
+        "tự xuống dòng hoặc dấu phân cách mà không đặt trong ngoặc kép, làm dòng bị cắt đôi. Hãy "
+        "sửa dòng này rồi nạp lại."
+    ),
+    "row.superior_cycle": (
+        "Quan hệ cấp trên tạo thành vòng lặp: {loop}. Một công đoàn không thể là cấp trên (trực "
+        "tiếp hay gián tiếp) của chính nó; hãy sửa '{column}' rồi nạp lại."
+    ),
+    "row.moves_existing": (
+        "Mã '{key}' đã có trong dữ liệu đã lưu, gắn với '{stored}'; dòng này sẽ chuyển nó sang "
+        "'{value}'. Mã sự việc chỉ là duy nhất trong hệ thống đã cấp nó: nếu đây là một sự việc "
+        "khác (ví dụ của tỉnh khác), hãy đổi mã (thêm tiền tố, như mã tỉnh) rồi nạp lại; nếu "
+        "đúng là sửa đơn vị bị ghi sai, hãy nạp lại với tùy chọn --correction."
+    ),
+    "row.moved_existing": (
+        "Theo --correction, mã '{key}' đã được chuyển từ '{stored}' sang '{value}'."
     ),
     # database
     "database.outdated": (

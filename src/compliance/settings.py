@@ -63,6 +63,36 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Rows written per statement batch during imports.",
     )
+    # Limits on hostile or broken deliveries. The defaults pass a national registry of
+    # 1,000,000 enterprises (its largest CSV is well under 1 GB) with a wide margin.
+    import_max_file_bytes: int = Field(
+        default=8 * 1024**3,
+        ge=1,
+        description="Largest CSV or XLSX file an import reads (bytes).",
+    )
+    import_max_rows: int = Field(
+        default=20_000_000,
+        ge=1,
+        description="Most data rows one table of a delivery may have.",
+    )
+    import_max_cell_chars: int = Field(
+        default=4_000,
+        ge=1,
+        description="Longest text a cell of a contract column may hold (characters).",
+    )
+    import_max_xlsx_uncompressed_bytes: int = Field(
+        default=8 * 1024**3,
+        ge=1,
+        description="Largest total size of an XLSX file's parts once unzipped (bytes).",
+    )
+    import_max_xlsx_ratio: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Largest unzipped/zipped size ratio of an XLSX part over 1 MiB (zip bombs); real "
+            "sheets stay under about 30."
+        ),
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -21,6 +21,7 @@ from tests.registry.helpers import (
     union,
     write_csv,
 )
+from tests.registry.test_hostile_delivery import COVERED as HOSTILE
 
 
 def _enterprises(*rows: list) -> Callable[[Path], None]:
@@ -167,6 +168,46 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
         ("union_hierarchy.csv", 3, "valid_from"),
         False,
     ),
+    "file.unclosed_quote": (
+        _text("enterprises.csv", b'tax_code,name\nE1,"A\nE2,B\n'),
+        ("enterprises.csv", 2, None),
+        False,
+    ),
+    "file.stray_quote": (
+        _text("enterprises.csv", b'tax_code,name\nE1,A\nE2,"B"C\n'),
+        ("enterprises.csv", 3, None),
+        False,
+    ),
+    "file.cell_too_large": (
+        _text("enterprises.csv", b"tax_code,name\nE1," + b"A" * 40_000 + b"\n"),
+        ("enterprises.csv", 2, None),
+        False,
+    ),
+    "value.control_character": (
+        _enterprises(enterprise("E1", name="Công ty\x00A")),
+        ("enterprises.csv", 2, "name"),
+        False,
+    ),
+    "value.too_long": (
+        _enterprises(enterprise("E1", name="A" * 5_000)),
+        ("enterprises.csv", 2, "name"),
+        False,
+    ),
+    "value.not_finite": (
+        _table("fee_payments", FEE, ["0300000001", "2025-01", "2025-01-31", "inf", "0"]),
+        ("fee_payments.csv", 2, "amount_due"),
+        False,
+    ),
+    "row.too_few_cells": (
+        _text("enterprises.csv", b"tax_code,name,workers\nE1,A\n"),
+        ("enterprises.csv", 2, None),
+        False,
+    ),
+    "row.superior_cycle": (
+        _unions(union("U1", superior_code="U2"), union("U2", superior_code="U1")),
+        ("unions.csv", 2, "superior_code"),
+        False,
+    ),
 }
 
 # Implausible rows (registry-format.md, "Implausible is not broken"): loaded with a warning by
@@ -285,7 +326,9 @@ def test_reading_an_unmigrated_database_is_refused_not_migrated(tmp_path):
 def test_every_code_has_a_test_and_a_message():
     tested = set(CASES) | set(WARNINGS) | set(IMPLAUSIBLE)
     tested |= {"folder.not_found", "database.unreachable", "database.outdated"}
-    assert tested == set(MESSAGES)
+    tested |= HOSTILE  # files, workbooks and second deliveries: test_hostile_delivery.py
+    registry = ("folder.", "file.", "header.", "value.", "row.", "database.")
+    assert tested == {code for code in MESSAGES if code.startswith(registry)}
 
 
 def test_all_problems_of_a_delivery_are_reported_at_once(sqlite_engine, tmp_path):

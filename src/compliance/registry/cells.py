@@ -9,13 +9,24 @@ validation, so every failing cell of a batch is reported at once with its row an
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from compliance.registry.contract import BOOLEANS, Column, choice_index, fold
+from compliance.registry.contract import (
+    BOOLEANS,
+    CONTROL_CHARACTERS,
+    DIGIT_CODES,
+    Column,
+    choice_index,
+    fold,
+    is_code_column,
+)
+from compliance.registry.safety import limits
 
 Parser = Callable[[Any], Any]
 
@@ -25,6 +36,26 @@ _INTEGRAL_DECIMAL = re.compile(r"([+-]?\d+)[.,]0+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _VN_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _PERIOD = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")
+CONTROL = CONTROL_CHARACTERS
+# The database columns are 32-bit on PostgreSQL: a larger count would fail at the write.
+MAX_COUNT = 2_147_483_647
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """A spreadsheet cell with no usable value: a formula never calculated, an Excel error.
+
+    The reader puts one where the value would be, so the cell is reported with its own code
+    and coordinates instead of being read as empty.
+    """
+
+    code: str
+    cell: str
+    detail: str
+
+    def params(self) -> dict[str, Any]:
+        key = "formula" if self.code == "value.formula_without_value" else "value"
+        return {"cell": self.cell, key: self.detail, "value": self.detail}
 
 
 def _fail(code: str, value: Any, **ctx: Any) -> PydanticCustomError:
@@ -59,11 +90,13 @@ def _to_int(value: Any) -> int:
 def parse_count(value: Any) -> int | None:
     if value is None:
         return None
-    if type(value) is str and value.isdecimal() and value.isascii():
+    if type(value) is str and value.isdecimal() and value.isascii() and len(value) < 10:
         return int(value)
     number = _to_int(value)
     if number < 0:
         raise _fail("value.negative", value)
+    if number > MAX_COUNT:
+        raise _fail("value.out_of_range", value, low=0, high=f"{MAX_COUNT:,}".replace(",", "."))
     return number
 
 
@@ -87,6 +120,8 @@ def parse_amount(value: Any) -> float | None:
         amount = _decimal(text, value)
     else:
         raise _fail("value.not_number", value)
+    if not math.isfinite(amount):  # nan, inf, 1e400: no rule can compare them
+        raise _fail("value.not_finite", value)
     if amount < 0:
         raise _fail("value.negative", value)
     return amount
@@ -163,6 +198,41 @@ def parse_bool(value: Any) -> bool | None:
     if isinstance(value, str) and (truth := _BOOLEANS.get(fold(value))) is not None:
         return truth
     raise _fail("value.bad_boolean", value)
+
+
+def text_parser(column: Column) -> Parser:
+    """Text as delivered, refused when it holds control characters or is too long.
+
+    A number in a code column (an XLSX cell typed as a number) is read as the text Excel shows,
+    unless it cannot be the code: codes with a fixed number of digits (tax, province and ward
+    codes) whose number is shorter lost their leading zeros when the cell became a number.
+    """
+    digits = DIGIT_CODES.get(column.name)
+    code = is_code_column(column)
+
+    def parse(value: Any) -> Any:
+        if type(value) is str:
+            if len(value) > (limit := limits().cell_chars):
+                raise _fail("value.too_long", value[:40] + "…", length=len(value), limit=limit)
+            if match := CONTROL.search(value):
+                raise _fail(
+                    "value.control_character",
+                    value,
+                    char=f"U+{ord(match.group()):04X}",
+                    position=match.start() + 1,
+                )
+            return value
+        if code and type(value) is float:
+            raise _fail("value.numeric_code", value, expected="mã không có phần thập phân")
+        if code and type(value) is int:
+            text = str(value)
+            if digits and len(text) not in digits:
+                wanted = " hoặc ".join(map(str, digits))
+                raise _fail("value.numeric_code", value, expected=f"mã này có {wanted} chữ số")
+            return text
+        return value  # pydantic turns other numbers into text and refuses other types
+
+    return parse
 
 
 def choice_parser(column: Column) -> Parser:

@@ -452,6 +452,29 @@ REQUIRED_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# "Control characters in text" break the contract: C0, DEL, C1, the line and paragraph
+# separators, and the bidirectional overrides that make a text display other than it reads.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+# Codes made of a fixed number of digits: a numeric spreadsheet cell with fewer digits lost its
+# leading zeros (tax codes: 10, or 13 for a branch; province: 2; ward: 5).
+DIGIT_CODES: dict[str, tuple[int, ...]] = {
+    "tax_code": (10, 13),
+    "enterprise_tax_code": (10, 13),
+    "province_code": (2,),
+    "ward_code": (5,),
+}
+
+
+def is_code_column(column: Column) -> bool:
+    """A text column holding an identifier (a key, a reference, a ``*_code``), not free text."""
+    return column.kind is Kind.TEXT and (
+        column.name in ("id", "code")
+        or column.name.endswith("_code")
+        or column.references is not None
+    )
+
+
 def table_for_name(name: str) -> Table | None:
     """The table a file stem or sheet name stands for, in English or Vietnamese."""
     key = fold(name)

@@ -78,6 +78,7 @@ def aliases_markdown() -> str:
     for truth, spellings in BOOLEANS.items():
         lines.append(f"- {'true' if truth else 'false'}: " + ", ".join(f"`{s}`" for s in spellings))
     lines.append("")
+    lines += _CELLS_AND_IDS
     return "\n".join(lines)
 
 
@@ -119,3 +120,40 @@ def _warnings_and_errors() -> list[str]:
             )
     lines.append("")
     return lines
+
+
+_CELLS_AND_IDS = [
+    "## What a cell may hold",
+    "",
+    "- Text has no control characters (tab, line break, NUL, escape…, the Unicode line",
+    "  separators and bidirectional overrides) and at most `COMPLIANCE_IMPORT_MAX_CELL_CHARS`",
+    "  characters (4,000): `value.control_character`, `value.too_long`.",
+    "- Numbers are finite: `nan`, `inf`, `1e400` are refused (`value.not_finite`).",
+    "- XLSX: a formula must carry its calculated value (`value.formula_without_value`), an",
+    "  Excel error (`#REF!`…) is refused (`value.excel_error`). A number in a code column is",
+    "  read as the text Excel shows (format `0000000000` keeps the zeros); a tax, province or",
+    "  ward code shorter than its digits (10 or 13, 2, 5) lost its leading zeros and is",
+    "  refused (`value.numeric_code`): format such columns as Text.",
+    "- CSV: quotes must balance and every row has the header's number of cells",
+    "  (`file.unclosed_quote`, `file.stray_quote`, `row.too_few_cells`, `row.too_many_cells`).",
+    "- Files are regular files of the folder (no device, FIFO or link out of it) within the",
+    "  `COMPLIANCE_IMPORT_MAX_*` limits.",
+    "",
+    "## Event ids belong to the body that issued them",
+    "",
+    "`inspections`, `reviews`, `agreements`, `conferences`, `complaints`,",
+    "`party_introductions` and `chair_elections` are keyed by a delivered `id`, and such an id",
+    "is unique only within the system that produced it: two provinces both number their",
+    "reviews from `LV0000001`. A delivery whose id is stored under another unit is therefore",
+    "refused (`row.moves_existing`, naming both units) instead of moving the stored row;",
+    "`compliance import --correction` accepts the move when it is a real correction, and",
+    "reports each one (`row.moved_existing`).",
+    "",
+    "Proposed for the contract: an event's identity is (delivering body, `id`). Each delivery",
+    "names its body once (a `delivered_by` column holding the union code of the federation",
+    "that sent it, or a `delivery.yaml` beside the tables), and the registry keys event",
+    "tables by (`delivered_by`, `id`). Until the contract says so, a body that cannot",
+    "guarantee national uniqueness should prefix its ids with its province code",
+    "(`80-LV0000001`).",
+    "",
+]

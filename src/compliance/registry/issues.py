@@ -10,6 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from compliance.messages import message
+from compliance.registry.contract import CONTROL_CHARACTERS
+
+_SHOWN_CHARS = 200
+_DELIVERED = frozenset({"value", "header", "key", "column"})  # params quoting a delivery
+
+
+def _shown(name: str, text: str) -> str:
+    """A parameter as a message may show it: control characters visible as ``\\xNN`` (an escape
+    sequence must not reach the operator's terminal), delivered values cut when long."""
+    if name in _DELIVERED and len(text) > _SHOWN_CHARS:
+        more = f"{len(text):,}".replace(",", ".")
+        text = f"{text[:_SHOWN_CHARS]}… ({more} ký tự)"
+    return CONTROL_CHARACTERS.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 class Severity(StrEnum):
@@ -45,6 +58,7 @@ class Issue:
             params.setdefault("column", column)
         if table is not None:
             params.setdefault("table", table)
+        params = {k: _shown(k, v) if type(v) is str else v for k, v in params.items()}
         return cls(code, file, row, column, message(code, **params), severity, table, row_key)
 
     def location(self) -> str:

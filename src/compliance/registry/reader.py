@@ -10,23 +10,27 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
+from compliance.registry import xlsx
 from compliance.registry.contract import TABLES, Table, fold, header_index, table_for_name
 from compliance.registry.issues import Issue, Severity
+from compliance.registry.safety import MAX_LINE_CHARS, check_file, limits
 
 SUFFIXES = (".csv", ".xlsx")
-csv.field_size_limit(10_000_000)
+# Lines end at \n, \r\n or \r only: str.splitlines also cuts at \x0b, \x0c, \x1c–\x1e, \x85,
+# U+2028 and U+2029, which would split a record in two where such a character is in a cell.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)")
+_COUNT = "__cell_count__"  # a row whose cells do not line up with the header
 
 
 class SourceError(Exception):
@@ -77,6 +81,9 @@ def discover(folder: Path) -> tuple[list[Source], list[Issue]]:
     found: dict[str, Source] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES):
         if path.name.startswith(("~$", ".")):  # Excel lock files, hidden files
+            continue
+        if (refusal := check_file(path, folder)) is not None:
+            issues.append(refusal)
             continue
         try:
             candidates = _sources_in(path, issues)
@@ -132,23 +139,20 @@ def _sources_in(path: Path, issues: list[Issue]) -> list[Source]:
 
 def _sheet_names(path: Path) -> list[str]:
     try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise SourceError(Issue.make("file.unreadable", file=path.name, reason=exc)) from exc
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
+        xlsx.check_workbook(path)  # before openpyxl parses a byte of it
+        return xlsx.sheet_names(path)
+    except xlsx.WorkbookError as exc:
+        raise SourceError(exc.issue(path.name)) from exc
 
 
 def read_header(source: Source, issues: list[Issue]) -> None:
     """Map the header row to contract columns; report missing required columns."""
-    rows = _raw_rows(source)
+    rows = _numbered_rows(source)
     try:
-        header = next(rows, None)
+        number, header = next(rows, (1, None))
     finally:
         rows.close()
-    if header is None or not any(h is not None for h in header):
+    if number != 1 or header is None or not any(clean(h) is not None for h in header):
         raise SourceError(Issue.make("file.no_header", file=source.label, table=source.table.name))
     index = header_index(source.table)
     seen: dict[str, str] = {}
@@ -213,18 +217,28 @@ def read_rows(source: Source) -> Iterator[tuple[int, dict[str, Any], list[Any]]]
     pick = itemgetter(*(i for i, _ in positions)) if len(positions) > 1 else None
     width = len(source.headers)
     is_csv = source.sheet is None
-    rows = _raw_rows(source)
+    rows = _numbered_rows(source)
     next(rows, None)  # header
-    for number, cells in enumerate(rows, start=2):
+    most = limits().rows
+    for count, (number, cells) in enumerate(rows, start=1):
+        if count > most:
+            raise SourceError(
+                Issue.make(
+                    "file.too_many_rows", file=source.label, table=source.table.name, limit=most
+                )
+            )
         if len(cells) > width and any(clean(c) is not None for c in cells[width:]):
-            yield number, {"__too_many_cells__": len(cells)}, list(cells)
+            yield number, {_COUNT: len(cells)}, list(cells)
             continue
         # CSV text is already NFC (normalised a batch of lines at a time): strip only.
         values = [c.strip() or None for c in cells] if is_csv else [clean(c) for c in cells]
+        if values.count(None) == len(values):
+            continue  # blank line (a row of zeros or FALSE is not blank)
         if len(values) < width:
+            if is_csv:  # a CSV row cut short: a line break or separator outside quotes
+                yield number, {_COUNT: len(cells)}, list(cells)
+                continue
             values += [None] * (width - len(values))
-        if not any(values):
-            continue  # blank line
         if pick is not None:
             yield number, dict(zip(names, pick(values), strict=True)), values
         else:
@@ -236,9 +250,9 @@ class Chunk:
     """Up to ``size`` non-blank data rows of a source, by column, for validation in bulk.
 
     ``columns`` maps each contract column the source has to its cleaned cells (stripped, NFC,
-    empty as ``None``); ``ragged`` holds the rows with cells beyond the header, which are not in
-    ``columns``: (position among the chunk's rows, row number, cell count, cells). ``typed``
-    says cells may be other than text.
+    empty as ``None``); ``ragged`` holds the rows with cells beyond the header, or (CSV) fewer
+    cells than it, which are not in ``columns``: (position among the chunk's rows, row number,
+    cell count, cells). ``typed`` says cells may be other than text.
     """
 
     numbers: list[int]
@@ -266,11 +280,15 @@ def read_chunks(source: Source, size: int) -> Iterator[Chunk]:
     with _csv_errors(source), source.path.open(newline="", encoding="utf-8-sig") as handle:
         rows = _csv_reader(handle)
         next(rows, None)  # header
-        yield from _csv_chunks(rows, width, positions, size)
+        yield from _csv_chunks(rows, width, positions, size, limits().rows)
 
 
 def _csv_chunks(
-    rows: Iterator[list[str]], width: int, positions: list[tuple[int, str]], size: int
+    rows: Iterator[list[str]],
+    width: int,
+    positions: list[tuple[int, str]],
+    size: int,
+    most: int,
 ) -> Iterator[Chunk]:
     numbers: list[int] = []
     kept: list[list[Any]] = []
@@ -278,6 +296,8 @@ def _csv_chunks(
     number = 2
     while batch := list(islice(rows, size - len(numbers) - len(ragged))):
         start, number = number, number + len(batch)
+        if number - 2 > most:
+            raise _TooManyRows(most)
         if set(map(len, batch)) == {width} and all(map(str.strip, map(itemgetter(0), batch))):
             kept += batch  # the common case: no blank, short or long row in the batch
             numbers += range(start, number)
@@ -305,9 +325,8 @@ def _sort_row(
         ragged.append((len(numbers) + len(ragged), number, count, cells))
     elif not any(c.strip() for c in cells):
         return  # blank line
-    elif count < width:
-        kept.append(cells + [""] * (width - count))
-        numbers.append(number)
+    elif count < width:  # cut short: a line break or separator outside quotes
+        ragged.append((len(numbers) + len(ragged), number, count, cells))
     else:
         kept.append(cells[:width] if count > width else cells)
         numbers.append(number)
@@ -333,17 +352,13 @@ def _sheet_chunks(source: Source, size: int) -> Iterator[Chunk]:
     items: list[tuple[int, dict[str, Any], list[Any]]] = []
 
     def chunk() -> Chunk:
-        plain = [(n, v) for n, row, v in items if "__too_many_cells__" not in row]
+        plain = [(n, v) for n, row, v in items if _COUNT not in row]
         rows = [v for _, v in plain]
         return Chunk(
             [n for n, _ in plain],
             {c: [v[i] for v in rows] for i, c in positions},
             rows,
-            [
-                (i, n, row["__too_many_cells__"], v)
-                for i, (n, row, v) in enumerate(items)
-                if "__too_many_cells__" in row
-            ],
+            [(i, n, row[_COUNT], v) for i, (n, row, v) in enumerate(items) if _COUNT in row],
             typed=True,
         )
 
@@ -356,10 +371,13 @@ def _sheet_chunks(source: Source, size: int) -> Iterator[Chunk]:
         yield chunk()
 
 
-def _raw_rows(source: Source) -> Iterator[list[Any]]:
+def _numbered_rows(source: Source) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) from the header on: CSV records counted from 1, sheet rows as
+    numbered in the sheet."""
     if source.sheet is None:
-        return _csv_rows(source)
-    return _sheet_rows(source)
+        yield from enumerate(_csv_rows(source), start=1)
+    else:
+        yield from _sheet_rows(source)
 
 
 def _csv_rows(source: Source) -> Iterator[list[Any]]:
@@ -367,50 +385,115 @@ def _csv_rows(source: Source) -> Iterator[list[Any]]:
         yield from _csv_reader(handle)
 
 
+class _TooManyRows(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class _LineTooLong(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 @contextmanager
 def _csv_errors(source: Source) -> Iterator[None]:
+    def refuse(code: str, **params: Any) -> SourceError:
+        return SourceError(Issue.make(code, file=source.label, table=source.table.name, **params))
+
     try:
         yield
     except UnicodeDecodeError as exc:
-        raise SourceError(
-            Issue.make("file.encoding", file=source.label, table=source.table.name, reason=exc)
-        ) from exc
+        raise refuse("file.encoding", reason=exc) from exc
     except csv.Error as exc:
-        raise SourceError(
-            Issue.make("file.unreadable", file=source.label, table=source.table.name, reason=exc)
+        raise SourceError(_csv_issue(source)) from exc
+    except _LineTooLong as exc:
+        raise refuse(
+            "file.line_too_long", row=exc.line, line=exc.line, limit=MAX_LINE_CHARS
         ) from exc
+    except _TooManyRows as exc:
+        raise refuse("file.too_many_rows", limit=exc.limit) from exc
 
 
-def _csv_reader(handle: Any) -> Iterator[list[str]]:
-    first = handle.readline()
+def _csv_issue(source: Source) -> Issue:
+    """The CSV syntax error of ``source`` with the line it starts on: the fast read lost track
+    of lines, so the file is read again record by record (only when it is broken)."""
+    with source.path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = _csv_reader(handle)
+        start = 1
+        try:
+            while next(reader, None) is not None:
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            reason = str(exc)
+            where = {"file": source.label, "table": source.table.name}
+            if "unexpected end of data" in reason:
+                return Issue.make("file.unclosed_quote", row=start, line=start, **where)
+            if "field larger than field limit" in reason:
+                limit = limits().field_chars
+                return Issue.make(
+                    "file.cell_too_large", row=start, line=start, limit=limit, **where
+                )
+            if "expected after" in reason:
+                line = reader.line_num
+                return Issue.make("file.stray_quote", row=line, line=line, **where)
+            return Issue.make(
+                "file.unreadable", row=start, reason=f"dòng {start}: {reason}", **where
+            )
+    return Issue.make("file.unreadable", file=source.label, reason="lỗi CSV")
+
+
+def _csv_reader(handle: Any) -> Any:
+    """A strict ``csv.reader`` (a quote left open or misplaced is an error, never a cell that
+    swallows the rest of the file) over NFC lines; the delimiter is the header line's most
+    frequent of comma, semicolon and tab."""
+    first = handle.readline(1 << 20)
     delimiter = max((",", ";", "\t"), key=first.count)
     handle.seek(0)
-    return csv.reader(_nfc_lines(handle), delimiter=delimiter)
+    csv.field_size_limit(limits().field_chars)
+    return csv.reader(_nfc_lines(handle), delimiter=delimiter, strict=True)
 
 
 def _nfc_lines(handle: Any) -> Iterator[str]:
     """Lines in NFC, normalised about a megabyte at a time (whole lines, so no character is
-    split from its combining marks): one C call per batch instead of one per cell."""
-    batches = iter(partial(handle.readlines, 1 << 20), [])
-    return chain.from_iterable(map(_nfc_split, batches))
+    split from its combining marks): one C call per batch instead of one per cell. Reads are
+    bounded, so a file with no line break (``/dev/zero`` behind a name) cannot fill memory."""
+    return chain.from_iterable(_nfc_batches(handle))
 
 
-def _nfc_split(batch: list[str]) -> list[str]:
-    text = "".join(batch)
+def _nfc_batches(handle: Any) -> Iterator[list[str]]:
+    rest = ""
+    lines = 0
+    while block := handle.read(1 << 20):
+        text = rest + block
+        cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+        if not cut:
+            if len(text) > MAX_LINE_CHARS:
+                raise _LineTooLong(lines + 1)
+            rest = text
+            continue
+        rest = text[cut:]
+        batch = _nfc_split(text[:cut])
+        lines += len(batch)
+        yield batch
+    if rest:
+        yield _nfc_split(rest)
+
+
+def _nfc_split(text: str) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    return text.splitlines(keepends=True)
+    if _OTHER_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True)
+    lines = _LINES.findall(text)
+    tail = text[sum(map(len, lines)) :]
+    return [*lines, tail] if tail else lines
 
 
-def _sheet_rows(source: Source) -> Iterator[list[Any]]:
+def _sheet_rows(source: Source) -> Iterator[tuple[int, list[Any]]]:
+    assert source.sheet is not None
     try:
-        workbook = load_workbook(source.path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise SourceError(
-            Issue.make("file.unreadable", file=source.label, table=source.table.name, reason=exc)
-        ) from exc
-    try:
-        for row in workbook[source.sheet].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+        yield from xlsx.sheet_rows(source.path, source.sheet)
+    except xlsx.WorkbookError as exc:
+        raise SourceError(exc.issue(source.label, source.table.name)) from exc

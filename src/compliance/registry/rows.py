@@ -25,6 +25,7 @@ from typing_extensions import TypedDict
 
 from compliance.registry import cells
 from compliance.registry.contract import TABLES_BY_NAME, Column, Kind, Table
+from compliance.registry.safety import limits
 
 # pydantic's own error types, for the few checks left to pydantic itself.
 _PYDANTIC_CODES = {
@@ -82,7 +83,8 @@ def _column_type(column: Column) -> Any:
 
     match column.kind:
         case Kind.TEXT:
-            return str | None if nullable else str
+            check = BeforeValidator(cells.text_parser(column))
+            return Annotated[str | None, check] if nullable else Annotated[str, check]
         case Kind.COUNT:
             return annotated(int, _PARSERS[Kind.COUNT])
         case Kind.YEAR:
@@ -150,10 +152,14 @@ def validate_columns(
     cells may be other than ``str``/``None`` (XLSX): then no per-value cache (``1 == True``).
     """
     size = len(next(iter(columns.values()))) if columns else 0
+    bad_cells = _bad_cells(columns) if typed else []
+    if bad_cells:
+        columns = _without_bad_cells(columns)
     parsed: dict[str, list[Any]] = {}
-    slow: set[int] = set()
+    slow: set[int] = {e.index for e in bad_cells}
+    limit = limits().cell_chars
     for name, values in columns.items():
-        parsed[name] = _parse_column(table.column(name), values, typed, slow)
+        parsed[name] = _parse_column(table.column(name), values, typed, slow, limit)
     ok = [True] * size
     if not slow:
         return parsed, ok, []
@@ -169,15 +175,54 @@ def validate_columns(
         else:
             for name in names:
                 parsed[name][position] = row[name]
-    return parsed, ok, [CellError(positions[e.index], e.column, e.code, e.params) for e in errors]
+    found = [CellError(positions[e.index], e.column, e.code, e.params) for e in errors]
+    if bad_cells:
+        found = _with_bad_cells(found, bad_cells, parsed, ok)
+    return parsed, ok, found
 
 
-def _parse_column(column: Column, values: list[Any], typed: bool, slow: set[int]) -> list[Any]:
+def _bad_cells(columns: dict[str, list[Any]]) -> list[CellError]:
+    """Formulas without a value and Excel errors, as the errors of their cells."""
+    return [
+        CellError(i, name, v.code, v.params())
+        for name, values in columns.items()
+        for i, v in enumerate(values)
+        if type(v) is cells.BadCell
+    ]
+
+
+def _without_bad_cells(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {
+        name: [None if type(v) is cells.BadCell else v for v in values]
+        for name, values in columns.items()
+    }
+
+
+def _with_bad_cells(
+    errors: list[CellError],
+    bad_cells: list[CellError],
+    parsed: dict[str, list[Any]],
+    ok: list[bool],
+) -> list[CellError]:
+    """The bad cells' rows are refused; their cells report themselves, not as empty cells."""
+    marked = {(e.index, e.column) for e in bad_cells}
+    for position in {e.index for e in bad_cells}:
+        ok[position] = False
+        for values in parsed.values():
+            values[position] = None
+    kept = [e for e in errors if (e.index, e.column) not in marked]
+    return sorted(kept + bad_cells, key=lambda e: e.index)
+
+
+def _parse_column(
+    column: Column, values: list[Any], typed: bool, slow: set[int], limit: int
+) -> list[Any]:
     """The column parsed; positions the fast path cannot take are added to ``slow``."""
     parser = column_parser(column)
-    if parser is None:  # text: pydantic only checks the type (and presence)
+    if parser is None:  # text: checked here in bulk, by the schema's validator when suspect
         if typed:
             slow.update(i for i, v in enumerate(values) if v is not None and type(v) is not str)
+        slow.update(_suspect_text(values, limit, typed))
         result = list(values)
     elif typed:
         result = []
@@ -203,3 +248,20 @@ def _parse_column(column: Column, values: list[Any], typed: bool, slow: set[int]
     if column.required and None in result:
         slow.update(i for i, v in enumerate(result) if v is None)
     return result
+
+
+def _suspect_text(values: list[Any], limit: int, typed: bool) -> list[int]:
+    """Positions of texts too long or with control characters: one regex over the column's
+    distinct values (joined, as no control character is made by joining), per-value work only
+    when that finds something."""
+    if typed:
+        distinct = {v for v in set(values) if type(v) is str}
+    else:  # CSV cells are text or None
+        distinct = set(values)
+        distinct.discard(None)
+    if not distinct:
+        return []
+    if max(map(len, distinct)) <= limit and not cells.CONTROL.search("".join(distinct)):
+        return []
+    bad = {v for v in distinct if len(v) > limit or cells.CONTROL.search(v)}
+    return [i for i, v in enumerate(values) if v in bad]

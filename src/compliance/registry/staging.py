@@ -146,7 +146,8 @@ def _validate_chunk(
     # Reported in the order of a set of positions, as they always were.
     for position in {position for position, *_ in chunk.ragged}:
         number, count, cells = ragged[position]
-        reject("row.too_many_cells", number, cells, None, count=count, headers=len(source.headers))
+        code = "row.too_many_cells" if count > len(source.headers) else "row.too_few_cells"
+        reject(code, number, cells, None, count=count, headers=len(source.headers))
     parsed, ok, errors = validate_columns(table, chunk.columns, chunk.typed)
     keys = chunk.columns[table.key[0]]
     for error in errors:

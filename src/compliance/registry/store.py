@@ -199,3 +199,40 @@ def close_and_open(
             [{"row_id": i, "superior": s} for i, s in corrections],
         )
     insert(conn, "union_superiors", opens)
+
+
+# Checks before writing --------------------------------------------------------------------------
+
+
+def stored_superiors(conn: Connection, codes: Iterable[str]) -> dict[str, str | None]:
+    """``unions.superior_code`` of those of ``codes`` that are stored."""
+    unions = _table("unions")
+    wanted = sorted(set(codes))
+    found: dict[str, str | None] = {}
+    statement = select(unions.c.code, unions.c.superior_code).where(
+        unions.c.code.in_(bindparam("codes", expanding=True))
+    )
+    for start in range(0, len(wanted), _IN_CHUNK):
+        found.update(conn.execute(statement, {"codes": wanted[start : start + _IN_CHUNK]}).all())
+    return found
+
+
+def stored_columns(
+    conn: Connection, table: str, key: str, columns: Sequence[str], keys: Iterable[Any]
+) -> dict[Any, tuple[Any, ...]]:
+    """Stored ``columns`` of the rows of ``table`` whose ``key`` is one of ``keys``.
+
+    Looked up in chunks; when the keys are a large part of the table, one scan is cheaper.
+    """
+    t = _table(table)
+    wanted = set(keys)
+    statement: Select[Any] = select(t.c[key], *(t.c[c] for c in columns))
+    if len(wanted) > count_rows(conn, table) // 4:
+        return {row[0]: tuple(row[1:]) for row in conn.execute(statement) if row[0] in wanted}
+    ordered = sorted(wanted)
+    found: dict[Any, tuple[Any, ...]] = {}
+    chunked = statement.where(t.c[key].in_(bindparam("keys", expanding=True)))
+    for start in range(0, len(ordered), _IN_CHUNK):
+        for row in conn.execute(chunked, {"keys": ordered[start : start + _IN_CHUNK]}):
+            found[row[0]] = tuple(row[1:])
+    return found
