@@ -66,9 +66,7 @@ class RuleEnvironment(SandboxedEnvironment):
 
 @cache
 def environment() -> SandboxedEnvironment:
-    env = RuleEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-    )
+    env = RuleEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters.update(date_vn=date_vn, number=number_vn, yes_no=yes_no)
     env.globals["days"] = lambda n: dt.timedelta(days=int(n))
     return env

@@ -26,11 +26,16 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from compliance.accounts import Account
-from compliance.reports.files import FORMATS, latest_reports, report_name, write_report
+from compliance.reports.files import (
+    FORMATS,
+    check_province,
+    latest_reports,
+    report_name,
+    write_report,
+)
 from compliance.settings import get_settings, today
 from compliance.web.auth import OPERATORS, READERS, check_csrf, require, scope_of
 from compliance.web.errors import Refused
-from compliance.web.fields import Code
 from compliance.web.pages import _page
 
 router = APIRouter(include_in_schema=False)
@@ -126,12 +131,12 @@ def report_now(
     request: Request,
     account: Operator,
     format: Annotated[str, Form(pattern="^(html|pdf|xlsx)$")] = "pdf",  # noqa: A002
-    province: Annotated[Code, Form()] = "",
+    province: Annotated[str, Form(pattern="^[0-9]{0,2}$", description="Mã tỉnh 2 chữ số")] = "",
 ) -> Response:
     """A report as of today, made on request, for operators and administrators (reading the
     reports the runs wrote is open to every role)."""
     allowed = _visible_scopes(request, account)
-    chosen = province.strip() or None
+    chosen = check_province(province or None)
     if allowed is not None:
         if not allowed or (chosen is not None and chosen not in allowed):
             raise HTTPException(403, "Báo cáo này nằm ngoài phạm vi của bạn.")

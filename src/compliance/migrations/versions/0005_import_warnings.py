@@ -6,8 +6,8 @@ Revises: 0004
 
 from __future__ import annotations
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ Revises: 0005
 
 from __future__ import annotations
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
