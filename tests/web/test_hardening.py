@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -177,7 +177,7 @@ def served(reviewed: Reviewed) -> Iterator[str]:
 def test_x_forwarded_for_does_not_choose_the_counted_address(
     served: str, reviewed: Reviewed
 ) -> None:
-    with httpx.Client(base_url=served) as client:
+    with httpx2.Client(base_url=served) as client:
         codes = [
             client.post(
                 "/login",
