@@ -1,27 +1,26 @@
 """Accounts of the review UI: argon2 password hashes, and logins throttled per account.
 
-Throttling lives in the database (consecutive failures and a lock-out time on the account), so
-it holds across server processes and restarts; failures for names that do not exist are throttled
-per client address in the web layer, so probing names is slow too.
+Throttling lives in the database (:mod:`compliance.login_throttle`: failures per name, real or
+not, and per client address), so it holds across server processes and restarts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, select, update
 
-from compliance import chain, db
+from compliance import chain, db, login_throttle
 from compliance.exceptions import ComplianceError
+from compliance.messages import message
 from compliance.models.accounts import AuditEntry, Role, User
 from compliance.review.scope import scope_kind
 from compliance.settings import TIMEZONE
 
-MAX_FAILURES = 5
-LOCK_OUT = dt.timedelta(minutes=5)
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
@@ -35,7 +34,15 @@ class AccountError(ComplianceError):
 
 
 class LoginThrottled(ComplianceError):
-    code = "account.throttled"
+    """Too many failed logins: ``code`` says whether the name or the address is held back."""
+
+    code = "account.throttled_name"
+
+    def __init__(self, code: str, until: int) -> None:
+        self.code = code
+        self.until = until
+        at = dt.datetime.fromtimestamp(until, TIMEZONE)
+        super().__init__(message(code, until=f"{at:%H:%M}"))
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Account:
     name: str
     role: Role
     scope_code: str | None
+    session_version: int = 0
 
 
 def _users():  # type: ignore[no-untyped-def]
@@ -81,7 +89,7 @@ def add_user(
                 scope_code=scope_code,
                 password_hash=_hasher.hash(password),
                 active=True,
-                failed_logins=0,
+                session_version=0,
                 created_at=dt.datetime.now(dt.UTC),
             )
         ).inserted_primary_key[0]
@@ -104,44 +112,70 @@ def _scope_exists(conn: Connection, code: str) -> bool:
     return scope_kind(conn, code) is not None
 
 
-def authenticate(db_engine: Engine, name: str, password: str) -> Account | None:
-    """The account when the password is right; None when not; LoginThrottled while locked."""
-    now = dt.datetime.now(dt.UTC)
+def authenticate(
+    db_engine: Engine, name: str, password: str, address: str | None = None
+) -> Account | None:
+    """The account when the password is right; None when not; LoginThrottled while the client
+    address or the name (real or not, the same either way) has failed too often."""
+    attempts: list[login_throttle.Attempt] = []
+    if address is not None:
+        attempt = login_throttle.count(
+            db_engine, login_throttle.address_key(address), login_throttle.ADDRESS_LIMIT
+        )
+        attempts.append(attempt)
+        if attempt.blocked:
+            raise LoginThrottled("account.throttled_address", attempt.until)
+    attempt = login_throttle.count(
+        db_engine, login_throttle.name_key(name), login_throttle.NAME_LIMIT
+    )
+    attempts.append(attempt)
+    if attempt.blocked:
+        raise LoginThrottled("account.throttled_name", attempt.until)
     with db_engine.connect() as conn:
         row = conn.execute(select(_users()).where(_users().c.name == name.strip())).first()
     if row is None or not row.active:
         _verify(_DUMMY_HASH, password)
         return None
-    locked_until = _aware(row.locked_until)
-    if locked_until is not None and locked_until > now:
-        raise LoginThrottled(
-            "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa đến "
-            f"{locked_until.astimezone(TIMEZONE):%H:%M}. Hãy thử lại sau."
-        )
+    if not _verify(row.password_hash, password):
+        return None
+    login_throttle.take_back(db_engine, attempts)
+    return _account(row)
+
+
+def set_password(db_engine: Engine, name: str, password: str) -> Account:
+    """A new password; every session opened with the old one ends."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     users = _users()
-    if _verify(row.password_hash, password):
-        if row.failed_logins or row.locked_until is not None:
-            with db.writing(db_engine) as conn:
-                conn.execute(
-                    update(users)
-                    .where(users.c.id == row.id)
-                    .values(failed_logins=0, locked_until=None)
-                )
-        return Account(row.id, row.name, Role(row.role), row.scope_code)
     with db.writing(db_engine) as conn:
-        failures = conn.execute(
+        row = conn.execute(
             update(users)
-            .where(users.c.id == row.id)
-            .values(failed_logins=users.c.failed_logins + 1)
-            .returning(users.c.failed_logins)
-        ).scalar_one()
-        if failures >= MAX_FAILURES:
-            conn.execute(
-                update(users)
-                .where(users.c.id == row.id)
-                .values(failed_logins=0, locked_until=now + LOCK_OUT)
+            .where(users.c.name == name.strip())
+            .values(
+                password_hash=_hasher.hash(password),
+                session_version=users.c.session_version + 1,
             )
-    return None
+            .returning(users)
+        ).first()
+    if row is None:
+        raise AccountError(f"Không có tài khoản '{name}'.")
+    return _account(row)
+
+
+def end_sessions(db_engine: Engine, user_id: int) -> None:
+    """Logging out ends every session of the account, on every device: the cookie a browser
+    held (or someone copied) is refused from now on."""
+    users = _users()
+    with db.writing(db_engine) as conn:
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(session_version=users.c.session_version + 1)
+        )
+
+
+def _account(row: Any) -> Account:
+    return Account(row.id, row.name, Role(row.role), row.scope_code, row.session_version)
 
 
 def get_account(db_engine: Engine, user_id: int) -> Account | None:
@@ -149,13 +183,13 @@ def get_account(db_engine: Engine, user_id: int) -> Account | None:
         row = conn.execute(select(_users()).where(_users().c.id == user_id)).first()
     if row is None or not row.active:
         return None
-    return Account(row.id, row.name, Role(row.role), row.scope_code)
+    return _account(row)
 
 
 def list_users(db_engine: Engine) -> list[Account]:
     with db_engine.connect() as conn:
         rows = conn.execute(select(_users()).order_by(_users().c.name)).all()
-    return [Account(r.id, r.name, Role(r.role), r.scope_code) for r in rows]
+    return [_account(r) for r in rows]
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -163,10 +197,3 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes for what was stored as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value

@@ -28,7 +28,7 @@ def serve_command(
     """Serve the review web UI (and its JSON API, documented at /docs)."""
     import uvicorn
 
-    from compliance.web.app import WEB_POOL, create_app
+    from compliance.web.app import WEB_POOL, create_app, server_options
 
     engine = db.make_engine(**WEB_POOL)
     try:
@@ -43,11 +43,16 @@ def serve_command(
             port=port,
             workers=workers,
             log_level="warning",
+            **server_options(),
         )
         return
     console.print(f"Giao diện rà soát: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
     uvicorn.run(
-        create_app(engine, secure_cookies=secure_cookies), host=host, port=port, log_level="info"
+        create_app(engine, secure_cookies=secure_cookies),
+        host=host,
+        port=port,
+        log_level="info",
+        **server_options(),
     )
 
 
@@ -79,6 +84,30 @@ def users_add(
         engine.dispose()
     where = account.scope_code or "toàn quốc"
     console.print(f"Đã tạo tài khoản {account.name} ({ROLE_VI[account.role]}, phạm vi {where}).")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Set an account's password; every session opened before ends."""
+    from compliance.accounts import set_password
+
+    if not password_stdin:
+        raise _fail(ValueError("Hãy truyền mật khẩu mới qua đầu vào chuẩn với --password-stdin."))
+    password = sys.stdin.readline().rstrip("\r\n")
+    engine = db.make_engine()
+    try:
+        db.require_schema(engine)
+        account = set_password(engine, name, password)
+    except ComplianceError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    console.print(f"Đã đổi mật khẩu của {account.name}; mọi phiên đăng nhập cũ đã kết thúc.")
 
 
 @users_app.command("list")

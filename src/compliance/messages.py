@@ -205,6 +205,29 @@ MESSAGES: dict[str, str] = {
         "{reason}. Lần chạy đã được ghi đầy đủ; hãy kiểm tra nơi nhận ('compliance notify list')."
     ),
     "notify.bad_url": "Apprise không nhận địa chỉ '{target}'. Hãy kiểm tra lại địa chỉ.",
+    # web: logins and sessions
+    "account.throttled_name": (
+        "Đăng nhập sai quá nhiều lần với tên này; tài khoản tạm khóa đến {until}. Hãy thử lại sau."
+    ),
+    "account.throttled_address": (
+        "Đăng nhập sai quá nhiều lần từ máy này; hãy thử lại sau {until}."
+    ),
+    "web.cross_origin": (
+        "Yêu cầu gửi từ một trang web khác nên bị từ chối. Hãy mở giao diện rà soát trực tiếp "
+        "rồi thao tác lại."
+    ),
+    # web: input limits
+    "web.body_too_large": (
+        "Nội dung gửi lên quá lớn (tối đa {limit} byte). Hãy rút gọn rồi gửi lại."
+    ),
+    "web.invalid_input": "Dữ liệu gửi lên không hợp lệ: {problems}.",
+    "web.server_error": (
+        "Máy chủ gặp lỗi khi xử lý yêu cầu này. Hãy thử lại; nếu vẫn lỗi, hãy báo người quản "
+        "trị kèm thời điểm xảy ra."
+    ),
+    # web: reports made on request
+    "web.report_busy": "Máy chủ đang lập một báo cáo khác; hãy thử lại sau ít phút.",
+    "web.report_too_soon": "Bạn vừa lập một báo cáo; hãy chờ {seconds} giây rồi thử lại.",
 }
 
 

@@ -58,6 +58,27 @@ class Settings(BaseSettings):
             "shares to; empty: a local cluster started for the run (docs/scale.md)."
         ),
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Reverse proxies (addresses or networks, comma-separated, e.g. 127.0.0.1,10.0.0.0/8) "
+            "whose X-Forwarded-For and X-Forwarded-Proto the web UI believes; empty: none — the "
+            "client address is the connection's, so login throttling cannot be dodged."
+        ),
+    )
+    web_max_body_bytes: int = Field(
+        default=65_536,
+        ge=1_024,
+        description="Largest request body the web UI reads; a larger one is refused (413).",
+    )
+    report_min_interval: int = Field(
+        default=60,
+        ge=0,
+        description=(
+            "Seconds an account waits between two reports made on request in the web UI "
+            "(one is made at a time per server process)."
+        ),
+    )
     import_chunk_rows: int = Field(
         default=50_000,
         ge=1_000,

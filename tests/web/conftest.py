@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
 from compliance import db
-from compliance.accounts import add_user
+from compliance.accounts import add_user, list_users
 from compliance.engine.evaluate import evaluate
 from compliance.followup.sync import RunRequest, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
@@ -128,3 +128,92 @@ def client_for(app_for):  # type: ignore[no-untyped-def]
     yield make
     for client in clients:
         client.close()
+
+
+# -- a registry whose names are hostile -------------------------------------------------------
+
+# Each sets window.__xss if it ever runs; the browser test checks the flag stays unset.
+XSS = (
+    '<img src=x onerror="window.__xss=1">',
+    "<script>window.__xss=1</script>",
+    '"><svg onload="window.__xss=1">',
+    "javascript:window.__xss=1",
+)
+HOSTILE_NAMES = (
+    "ABCD-EF-GH",  # looks like a date to a renderer that guesses
+    *XSS,
+    "\u202eRTL override gnp.exe",
+    "zero\u200bwidth\u200djoiner",
+    "😀🇻🇳 emoji",
+    "{{ 7*7 }} {% raw %} ${7*7}",
+    "9999-99-99",
+    "2026-02-30",
+    "Ａ" * 3_000,  # very long, and wide
+)
+HOSTILE_ADMIN = '<img src=x onerror="window.__xss=1">'  # an account name, shown in every page
+
+
+@dataclass(frozen=True)
+class Hostile:
+    engine: Engine
+    task_id: int  # a task of province 80 whose history holds hostile values
+    unit: str  # its unit, named hostilely
+    run_request: int
+
+
+def _build_hostile(engine: Engine, folder: Path) -> Hostile:
+    from compliance.followup.manage import update_task
+    from compliance.review import runs
+
+    db.upgrade(engine)
+    generate_registry(folder, GenerateOptions(provinces=("80",), enterprises=300))
+    import_folder(engine, folder, effective_date=AS_OF)
+    rules = load_rules()
+    with engine.connect() as conn:
+        flagged = sorted({f.unit for f in evaluate(conn, rules, AS_OF)})
+    with db.writing(engine) as conn:  # the flagged units get the hostile names
+        for table, key in (("enterprises", "tax_code"), ("unions", "code")):
+            codes = set(conn.execute(text(f"SELECT {key} FROM {table}")).scalars())
+            chosen = [u for u in flagged if u in codes]
+            for code, name in zip(chosen, HOSTILE_NAMES, strict=False):
+                conn.execute(
+                    text(f"UPDATE {table} SET name = :name WHERE {key} = :code"),
+                    {"name": name, "code": code},
+                )
+    with engine.connect() as conn:
+        findings = evaluate(conn, rules, AS_OF)
+    record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+    with engine.connect() as conn:
+        task_id, unit = conn.execute(
+            text(
+                "SELECT t.id, t.unit FROM follow_up_tasks t JOIN enterprises e "
+                "ON e.tax_code = t.unit WHERE e.name = 'ABCD-EF-GH' ORDER BY t.id LIMIT 1"
+            )
+        ).one()
+    for name, role in (
+        ("admin", "admin"),
+        ("operator80", "operator"),
+        ("inspector80", "inspector"),
+        ("viewer80", "viewer"),
+        (HOSTILE_ADMIN, "admin"),
+    ):
+        add_user(engine, name, role, PASSWORD, None if role == "admin" else "80")
+    for assignee in HOSTILE_NAMES:
+        update_task(engine, task_id, actor=HOSTILE_ADMIN, assignee=assignee, reason=assignee)
+    admin = next(a for a in list_users(engine) if a.name == HOSTILE_ADMIN)
+    run_request = runs.request_run(engine, admin, unit=unit, rule=XSS[0], start=False)
+    return Hostile(engine, task_id, unit, run_request)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def hostile(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hostile]:
+    folder = tmp_path_factory.mktemp("hostile")
+    if request.param == "sqlite":
+        engine = db.make_engine(f"sqlite:///{folder / 'hostile.db'}")
+        yield _build_hostile(engine, folder / "delivery")
+        engine.dispose()
+        return
+    with contextmanager(_postgres_engine)() as engine:
+        yield _build_hostile(engine, folder / "delivery")

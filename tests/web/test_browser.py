@@ -55,10 +55,18 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A page whose console must stay free of Content-Security-Policy violations: everything
+    the UI does (htmx included) works without inline script or style."""
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     context.close()
+    assert violations == [], violations
 
 
 def _log_in(page: Page, server: str, name: str) -> None:

@@ -43,16 +43,16 @@ def test_each_account_sees_the_reports_of_its_scope(
     union_scoped = client_for("inspector_dsu")
     assert "không xem được" in union_scoped.get("/reports", headers=HTML).text
     assert union_scoped.get(f"/reports/files/{name66}.xlsx").status_code == 403
-    assert union_scoped.get("/reports/now?format=html").status_code == 403
+    assert union_scoped.post("/reports/now", data={"format": "html"}).status_code == 403
 
 
 def test_a_report_made_now_is_for_the_accounts_province(
     reports_dir: Path, client_for: Callable[..., TestClient]
 ) -> None:
-    client = client_for("viewer80")
-    made = client.get("/reports/now", params={"format": "html"})
+    client = client_for("operator80")
+    assert 'action="/reports/now"' in client.get("/reports", headers=HTML).text
+    made = client.post("/reports/now", data={"format": "html"})
     assert made.status_code == 200
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in made.text and "Tây Ninh" in made.text
-    assert (
-        client.get("/reports/now", params={"format": "html", "province": "66"}).status_code == 403
-    )
+    outside = client.post("/reports/now", data={"format": "html", "province": "66"})
+    assert outside.status_code == 403

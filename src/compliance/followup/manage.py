@@ -79,11 +79,7 @@ def update_task(
         task = conn.execute(select(_t()).where(_t().c.id == task_id).with_for_update()).first()
         if task is None:
             raise TaskError(f"Không có việc số {task_id}.")
-        if (
-            status == TaskStatus.WAIVED
-            and waived_until is not None
-            and waived_until <= today()
-        ):
+        if status == TaskStatus.WAIVED and waived_until is not None and waived_until <= today():
             raise TaskError("Ngày hết hạn miễn trừ phải sau hôm nay.")
         if confirm:
             if status is not None:

@@ -42,9 +42,25 @@ class User(SQLModel, table=True):
     scope_code: str | None = None  # a province code or a union code; None: the whole country
     password_hash: str
     active: bool = True
-    failed_logins: int = 0  # consecutive, reset by a successful login
-    locked_until: dt.datetime | None = _timestamp(nullable=True)
+    # Carried in the signed session cookie; logging out or changing the password bumps it, so
+    # every cookie issued before is refused (a cookie alone cannot be taken back).
+    session_version: int = 0
     created_at: dt.datetime = _timestamp()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per login name and per client address, in fixed windows.
+
+    Names that do not exist are counted like real ones (so a lock-out tells nothing), and the
+    counting is one atomic upsert, so parallel requests and several server processes cannot
+    race past the limit. A successful login takes back only its own attempt.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True)  # "name:<login name>" or "address:<client address>"
+    window_start: int  # Unix seconds: integers compare the same on every database
+    failures: int = 0
 
 
 class AuditEntry(SQLModel, table=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from compliance.accounts import Account
@@ -28,6 +28,8 @@ from compliance.web.auth import (
     scope_of,
     task_or_refuse,
 )
+from compliance.web.fields import Code, Id, Name, Note, PageNumber
+from compliance.web.filters import TaskFilters
 
 router = APIRouter(prefix="/api", tags=["api"])
 Reader = Annotated[Account, Depends(require(*READERS))]
@@ -38,23 +40,23 @@ Csrf = [Depends(check_csrf)]
 
 class DecisionIn(BaseModel):
     decision: Decision
-    reason: str = ""
-    approver: str = Field(default="", description="Người phê duyệt (bắt buộc khi miễn trừ).")
+    reason: Note = ""
+    approver: Name = Field(default="", description="Người phê duyệt (bắt buộc khi miễn trừ).")
     until: dt.date | None = Field(default=None, description="Miễn trừ đến ngày (sau hôm nay).")
 
 
 class TaskChange(BaseModel):
-    assignee: str | None = None
-    status: str | None = Field(default=None, description="open, in_progress, waived, dismissed")
+    assignee: Name | None = None
+    status: Name | None = Field(default=None, description="open, in_progress, waived, dismissed")
     due_on: dt.date | None = None
-    reason: str | None = None
+    reason: Note | None = None
 
 
 class RunIn(BaseModel):
     as_of: dt.date | None = None
-    unit: str | None = None
-    rule: str | None = None
-    province: str | None = None
+    unit: Code | None = None
+    rule: Code | None = None
+    province: Code | None = None
     historical: bool = False  # an earlier day than the latest whole run's: findings only
 
 
@@ -78,14 +80,14 @@ def dashboard(request: Request, account: Reader) -> dict[str, Any]:
 def findings(
     request: Request,
     account: Reader,
-    rule: str | None = None,
-    status: str | None = Query(default=None, description="violation | at_risk"),
-    province: str | None = None,
+    rule: Annotated[Code | None, Query()] = None,
+    status: Annotated[Code | None, Query(description="violation | at_risk")] = None,
+    province: Annotated[Code | None, Query()] = None,
     family: Annotated[
         Family | None,
         Query(description="compliance | data_quality (lỗi dữ liệu, không phải vi phạm)"),
     ] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
 ) -> dict[str, Any]:
     scope = scope_of(request, account)
     with request.app.state.engine.connect() as conn:
@@ -97,7 +99,7 @@ def findings(
 
 
 @router.get("/units/{code}", summary="Hồ sơ một đơn vị (403/404 ngoài phạm vi)")
-def unit(request: Request, account: Reader, code: str) -> dict[str, Any]:
+def unit(request: Request, account: Reader, code: Annotated[Code, Path()]) -> dict[str, Any]:
     case = case_file_or_refuse(request, account, code)
     case["registry"] = _jsonable(case["registry"])
     case["findings"] = [_jsonable(f) for f in case["findings"]]
@@ -112,8 +114,8 @@ def unit(request: Request, account: Reader, code: str) -> dict[str, Any]:
 def tasks(
     request: Request,
     account: Reader,
-    filters: Annotated[queries.Filters, Depends()],
-    page: Annotated[int, Query(ge=1)] = 1,
+    filters: TaskFilters,
+    page: Annotated[PageNumber, Query()] = 1,
 ) -> dict[str, Any]:
     scope = scope_of(request, account)
     with request.app.state.engine.connect() as conn:
@@ -127,13 +129,13 @@ def tasks(
 
 
 @router.get("/tasks/{task_id}", summary="Một việc")
-def task(request: Request, account: Reader, task_id: int) -> dict[str, Any]:
+def task(request: Request, account: Reader, task_id: Annotated[Id, Path()]) -> dict[str, Any]:
     return _jsonable(task_or_refuse(request, account, task_id))
 
 
 @router.patch("/tasks/{task_id}", dependencies=Csrf, summary="Giao việc, đổi trạng thái, hạn")
 def change_task(
-    request: Request, account: Reviewer, task_id: int, change: TaskChange
+    request: Request, account: Reviewer, task_id: Annotated[Id, Path()], change: TaskChange
 ) -> dict[str, Any]:
     task_or_refuse(request, account, task_id)
     row = update_task(
@@ -151,7 +153,9 @@ def change_task(
 @router.post(
     "/tasks/{task_id}/decision", dependencies=Csrf, summary="Xác nhận, bác bỏ hoặc miễn trừ"
 )
-def decision(request: Request, account: Reviewer, task_id: int, body: DecisionIn) -> dict[str, Any]:
+def decision(
+    request: Request, account: Reviewer, task_id: Annotated[Id, Path()], body: DecisionIn
+) -> dict[str, Any]:
     task_or_refuse(request, account, task_id)
     row = decide(
         request.app.state.engine,
@@ -166,7 +170,9 @@ def decision(request: Request, account: Reviewer, task_id: int, body: DecisionIn
 
 
 @router.get("/decisions", summary="Nhật ký quyết định và thay đổi (chỉ thêm, không sửa)")
-def decisions(request: Request, account: Reader, unit: str | None = None) -> list[dict[str, Any]]:
+def decisions(
+    request: Request, account: Reader, unit: Annotated[Code | None, Query()] = None
+) -> list[dict[str, Any]]:
     scope = scope_of(request, account)
     with request.app.state.engine.connect() as conn:
         if unit is not None:
@@ -193,6 +199,8 @@ def run_now(request: Request, account: Operator, body: RunIn) -> dict[str, Any]:
 
 
 @router.get("/runs/{request_id}", summary="Trạng thái một yêu cầu chạy")
-def run_state(request: Request, account: Reader, request_id: int) -> dict[str, Any]:
+def run_state(
+    request: Request, account: Reader, request_id: Annotated[Id, Path()]
+) -> dict[str, Any]:
     run = run_request_or_refuse(request, account, request_id)
     return _jsonable(run)

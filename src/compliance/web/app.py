@@ -14,20 +14,16 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from compliance import db
-from compliance.exceptions import ComplianceError
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
-from compliance.web import api, pages, reports
-from compliance.web.auth import AddressThrottle, NotAuthenticated
-from compliance.web.render import templates
+from compliance.web import api, errors, pages, protect, reports
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
@@ -74,8 +70,8 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     )
     app.state.engine = db_engine
     app.state.rules = {r.id: r for r in load_rules()}
-    app.state.throttle = AddressThrottle()
     app.state.scopes = {}
+    app.state.reports = reports.ReportGate()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(db_engine),
@@ -90,38 +86,17 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.include_router(pages.session_router)
     app.include_router(pages.router)
     app.include_router(reports.router)
-    _handlers(app)
+    errors.install(app)
+    settings = get_settings()
+    app.add_middleware(protect.Guard, max_body_bytes=settings.web_max_body_bytes)
+    if proxies := [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]:
+        # Outside the guard: the client address and scheme are the proxy's word, for it only.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     return app
 
 
-def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or "text/html" not in accept
-
-
-def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
-    async def _login_first(request: Request, _exc: NotAuthenticated) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"detail": "Chưa đăng nhập."}, status_code=401)
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"status": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code,
-        )
-
-    @app.exception_handler(ComplianceError)
-    async def _refused(request: Request, exc: ComplianceError) -> Response:
-        body: dict[str, Any] = {"detail": str(exc), "code": exc.code}
-        if _wants_json(request):
-            return JSONResponse(body, status_code=400)
-        return templates.TemplateResponse(
-            request, "error.html", {"status": 400, "detail": str(exc)}, status_code=400
-        )
+def server_options() -> dict[str, Any]:
+    """How uvicorn must run the app: it reads no X-Forwarded-* itself (by default it believes
+    them from 127.0.0.1, so anyone on the machine, or a proxy passing them through, could pick
+    the address that login throttling counts). The app believes COMPLIANCE_TRUSTED_PROXIES."""
+    return {"proxy_headers": False, "forwarded_allow_ips": ""}

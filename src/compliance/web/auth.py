@@ -1,22 +1,21 @@
-"""Who is asking, and may they: session login, CSRF tokens, roles, scope, login throttling.
+"""Who is asking, and may they: session login, CSRF tokens, roles, scope.
 
-Sessions are signed cookies (Starlette's SessionMiddleware) holding only the account id and the
-CSRF token; the account is read from the database on every request, so a changed role or scope
-or a deactivated account takes effect at once.
+Sessions are signed cookies (Starlette's SessionMiddleware) holding only the account id, its
+session version and the CSRF token; the account is read from the database on every request, so
+a changed role or scope, a deactivated account, a logout or a new password takes effect at once.
+Login throttling is in the database (compliance.login_throttle).
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from compliance.accounts import Account, get_account
+from compliance.accounts import Account, end_sessions, get_account
 from compliance.models.accounts import Role
 from compliance.review import queries, runs
 from compliance.review.scope import Scope
@@ -32,41 +31,24 @@ class NotAuthenticated(Exception):
     """No valid session: pages redirect to the login form, the API answers 401."""
 
 
-class AddressThrottle:
-    """Failed logins per client address, so guessing names (which have no row to lock) is slow
-    too. In memory: it protects one server process; the per-account lock is in the database."""
-
-    def __init__(self, limit: int = 20, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def blocked(self, address: str) -> bool:
-        with self._lock:
-            failures = self._failures[address]
-            while failures and failures[0] < time.monotonic() - self.window:
-                failures.popleft()
-            return len(failures) >= self.limit
-
-    def failed(self, address: str) -> None:
-        with self._lock:
-            self._failures[address].append(time.monotonic())
-
-    def succeeded(self, address: str) -> None:
-        with self._lock:
-            self._failures.pop(address, None)
-
-
 def client_address(request: Request) -> str:
+    """The connection's address (a trusted proxy's word for it only when
+    COMPLIANCE_TRUSTED_PROXIES names the proxy: see web/app.py)."""
     return request.client.host if request.client else "?"
 
 
 def start_session(request: Request, account: Account) -> str:
-    """A fresh session on every login (no fixation): new id, new CSRF token."""
+    """A fresh session on every login (no fixation): new id, new CSRF token, and the account's
+    session version, which logout and a password change bump to end it."""
     request.session.clear()
     token = secrets.token_urlsafe(32)
-    request.session.update({"uid": account.id, "csrf": token})
+    request.session.update({"uid": account.id, "ver": account.session_version, "csrf": token})
     return token
+
+
+def end_session(request: Request, account: Account) -> None:
+    end_sessions(request.app.state.engine, account.id)
+    request.session.clear()
 
 
 def csrf_token(request: Request) -> str:
@@ -74,9 +56,9 @@ def csrf_token(request: Request) -> str:
 
 
 def current_account(request: Request) -> Account:
-    uid = request.session.get("uid")
-    account = get_account(request.app.state.engine, int(uid)) if uid is not None else None
-    if account is None:
+    uid, version = request.session.get("uid"), request.session.get("ver")
+    account = get_account(request.app.state.engine, uid) if isinstance(uid, int) else None
+    if account is None or version != account.session_version:
         request.session.clear()
         raise NotAuthenticated
     request.state.account = account
@@ -105,7 +87,11 @@ async def check_csrf(
     ):
         sent = (await request.form()).get(CSRF_FIELD)  # type: ignore[assignment]
     expected = csrf_token(request)
-    if not expected or not sent or not secrets.compare_digest(str(sent), expected):
+    if (
+        not expected
+        or not sent
+        or not secrets.compare_digest(str(sent).encode(), expected.encode())
+    ):
         raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF): hãy tải lại trang.")
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from compliance.accounts import Account, LoginThrottled, authenticate
@@ -24,12 +24,25 @@ from compliance.web.auth import (
     check_csrf,
     client_address,
     csrf_token,
+    current_account,
+    end_session,
     require,
     run_request_or_refuse,
     scope_of,
     start_session,
     task_or_refuse,
 )
+from compliance.web.fields import (
+    Code,
+    FormDate,
+    Id,
+    LocalPath,
+    Name,
+    Note,
+    PageNumber,
+    Password,
+)
+from compliance.web.filters import TaskFilters
 from compliance.web.render import templates
 
 router = APIRouter(include_in_schema=False)
@@ -65,46 +78,43 @@ def _flash(request: Request, text: str, kind: str = "ok") -> None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+def login_form(request: Request, next: Annotated[LocalPath, Query()] = "/") -> HTMLResponse:  # noqa: A002
     return _page(request, "login.html", None, next=_safe_next(next))
 
 
 def _safe_next(target: str) -> str:
     """Only our own pages: a login link must not send anyone elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    ok = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if ok else "/"
 
 
 @session_router.post("/login", summary="Đăng nhập")
 def login(
     request: Request,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    username: Annotated[Name, Form()],
+    password: Annotated[Password, Form()],
+    next: Annotated[LocalPath, Form()] = "/",  # noqa: A002
 ) -> Response:
     """Đăng nhập bằng tên và mật khẩu; đặt cookie phiên và trả về mã CSRF (JSON) hoặc chuyển
-    tới trang `next` (trình duyệt)."""
+    tới trang `next` (trình duyệt). Sai nhiều lần (theo tên, dù tên có hay không, và theo địa chỉ
+    máy) thì bị tạm chặn: trả về 429."""
     browser = "text/html" in request.headers.get("accept", "")
-    throttle = request.app.state.throttle
-    address = client_address(request)
-    problem, status = None, 401
-    if throttle.blocked(address):
-        problem, status = "Đăng nhập sai quá nhiều lần từ máy này; hãy thử lại sau ít phút.", 429
-    else:
-        try:
-            account = authenticate(request.app.state.engine, username, password)
-        except LoginThrottled as exc:
-            problem, status, account = str(exc), 429, None
-        if account is None and problem is None:
-            throttle.failed(address)
-            problem = "Tên đăng nhập hoặc mật khẩu không đúng."
-    if problem is not None:
+    problem, status, headers = None, 401, None
+    try:
+        account = authenticate(
+            request.app.state.engine, username, password, address=client_address(request)
+        )
+    except LoginThrottled as exc:
+        problem, status, account = str(exc), 429, None
+        headers = {"Retry-After": str(max(1, exc.until - int(time.time())))}
+    if account is None:
+        problem = problem or "Tên đăng nhập hoặc mật khẩu không đúng."
         if browser:
             response = _page(request, "login.html", None, next=_safe_next(next), error=problem)
             response.status_code = status
+            response.headers.update(headers or {})
             return response
-        return JSONResponse({"detail": problem}, status_code=status)
-    assert account is not None
-    throttle.succeeded(address)
+        return JSONResponse({"detail": problem}, status_code=status, headers=headers)
     token = start_session(request, account)
     if browser:
         return RedirectResponse(_safe_next(next), status_code=303)
@@ -119,9 +129,9 @@ def login(
 
 
 @session_router.post("/logout", dependencies=[Csrf], summary="Đăng xuất")
-def logout(request: Request) -> Response:
-    """Kết thúc phiên."""
-    request.session.clear()
+def logout(request: Request, account: Annotated[Account, Depends(current_account)]) -> Response:
+    """Kết thúc phiên: mọi cookie phiên đã cấp cho tài khoản (trên mọi máy) hết hiệu lực."""
+    end_session(request, account)
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse("/login", status_code=303)
     return Response(status_code=204)
@@ -142,8 +152,8 @@ def dashboard(request: Request, account: Reader) -> HTMLResponse:
 def flagged_units(
     request: Request,
     account: Reader,
-    filters: Annotated[queries.Filters, Depends()],
-    page: Annotated[int, Query(ge=1)] = 1,
+    filters: TaskFilters,
+    page: Annotated[PageNumber, Query()] = 1,
 ) -> HTMLResponse:
     scope = scope_of(request, account)
     partial = bool(request.headers.get("HX-Request"))  # htmx swaps the table only
@@ -165,7 +175,7 @@ def flagged_units(
 
 
 @router.get("/units/{code}", response_class=HTMLResponse)
-def case_file(request: Request, account: Reader, code: str) -> HTMLResponse:
+def case_file(request: Request, account: Reader, code: Annotated[Code, Path()]) -> HTMLResponse:
     case = case_file_or_refuse(request, account, code)
     return _page(request, "case.html", account, case=case, statuses=STATUS_VI)
 
@@ -195,11 +205,11 @@ def audit(request: Request, account: Reader) -> HTMLResponse:
 def decision(
     request: Request,
     account: Reviewer,
-    task_id: int,
-    decision: Annotated[str, Form()],
-    reason: Annotated[str, Form()] = "",
-    approver: Annotated[str, Form()] = "",
-    until: Annotated[str, Form()] = "",
+    task_id: Annotated[Id, Path()],
+    decision: Annotated[Name, Form()],
+    reason: Annotated[Note, Form()] = "",
+    approver: Annotated[Name, Form()] = "",
+    until: Annotated[FormDate, Form()] = None,
 ) -> Response:
     task = task_or_refuse(request, account, task_id)
     try:
@@ -223,11 +233,11 @@ def decision(
 def change_task(
     request: Request,
     account: Reviewer,
-    task_id: int,
-    assignee: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "",
-    due_on: Annotated[str, Form()] = "",
-    back: Annotated[str, Form()] = "/tasks",
+    task_id: Annotated[Id, Path()],
+    assignee: Annotated[Name, Form()] = "",
+    status: Annotated[Name, Form()] = "",
+    due_on: Annotated[FormDate, Form()] = None,
+    back: Annotated[LocalPath, Form()] = "/tasks",
 ) -> Response:
     task_or_refuse(request, account, task_id)
     try:
@@ -237,7 +247,7 @@ def change_task(
             actor=account.name,
             assignee=assignee.strip() or None,
             status=status or None,
-            due_on=dt.date.fromisoformat(due_on) if due_on else None,
+            due_on=due_on,
         )
     except TaskError as exc:
         _flash(request, f"Việc #{task_id}: {exc}", "error")
@@ -259,24 +269,24 @@ def runs_page(request: Request, account: Reader) -> HTMLResponse:
 def run_now(
     request: Request,
     account: Operator,
-    as_of: Annotated[str, Form()] = "",
-    unit: Annotated[str, Form()] = "",
-    rule: Annotated[str, Form()] = "",
-    province: Annotated[str, Form()] = "",
+    as_of: Annotated[FormDate, Form()] = None,
+    unit: Annotated[Code, Form()] = "",
+    rule: Annotated[Code, Form()] = "",
+    province: Annotated[Code, Form()] = "",
     historical: Annotated[bool, Form()] = False,
 ) -> Response:
-    form = {"as_of": as_of, "unit": unit, "rule": rule, "province": province}
-    form["historical"] = historical
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        error = f"Ngày xét '{as_of}' không hợp lệ; hãy chọn ngày theo dạng NNNN-TT-NN."
-        return _run_form_again(request, account, form, error)
+    form = {
+        "as_of": as_of.isoformat() if as_of else "",
+        "unit": unit,
+        "rule": rule,
+        "province": province,
+        "historical": historical,
+    }
     try:
         request_id = runs.request_run(
             request.app.state.engine,
             account,
-            as_of=day,
+            as_of=as_of,
             unit=unit.strip() or None,
             rule=rule or None,
             province=province.strip() or None,
@@ -297,7 +307,7 @@ def _run_form_again(
 
 
 @router.get("/runs/{request_id}", response_class=HTMLResponse)
-def run_state(request: Request, account: Reader, request_id: int) -> HTMLResponse:
+def run_state(request: Request, account: Reader, request_id: Annotated[Id, Path()]) -> HTMLResponse:
     run = run_request_or_refuse(request, account, request_id)
     template = "_run_state.html" if request.headers.get("HX-Request") else "run.html"
     return _page(request, template, account, run=run)

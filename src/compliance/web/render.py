@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from compliance.engine.facts import SUBJECTS, FactType
 from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
 from compliance.models.followup import STATUS_VI
 from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
@@ -56,22 +57,50 @@ def date_vn(value: Any) -> str:
 
 
 def plain(value: Any) -> str:
-    """A fact or registry value as a reviewer reads it."""
+    """A value as a reviewer reads it, by its type: a string is shown as it is, whatever it
+    looks like (an assignee or a name may be "ABCD-EF-GH"; it is not a date)."""
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, (int, float)):
         return number_vn(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return date_vn(value)
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return date_vn(dt.date.fromisoformat(value))
     return "—" if value is None else str(value)
+
+
+def as_date(value: Any) -> str:
+    """A value of a field known to hold a date but stored as text (JSON): shown as a date when
+    it is one, else as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return plain(value)
+
+
+# What the audit log's before/after hold as ISO text: the task's date fields.
+DATE_FIELDS = frozenset({"due_on", "waived_until"})
+
+
+def field_value(value: Any, field: str) -> str:
+    """One before/after value of the audit log, by the field it belongs to."""
+    return as_date(value) if field in DATE_FIELDS else plain(value)
+
+
+def fact_value(value: Any, subject: str, fact: str) -> str:
+    """A finding's fact, by the type its subject declares (dates are stored as ISO text)."""
+    declared = SUBJECTS.get(subject)
+    kind = declared.facts[fact].type if declared and fact in declared.facts else None
+    return as_date(value) if kind is FactType.DATE else plain(value)
 
 
 templates.env.filters.update(
     date_vn=date_vn,
     number=number_vn,
     plain=plain,
+    field_value=field_value,
+    fact_value=fact_value,
     status_vi=lambda s: STATUS_VI.get(s, s),
     severity_vi=lambda s: SEVERITY_VI.get(s, s),
     finding_vi=lambda s: FINDING_STATUS_VI.get(s, s),

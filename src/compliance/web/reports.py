@@ -1,5 +1,9 @@
 """The reports page: the latest reports the runs wrote, and a report made now, in scope.
 
+Making one now is for operators and administrators, by POST (CSRF and origin checked), one at
+a time per server process and not too often per account: a PDF of a large province takes
+minutes of a core, and a page anyone may open must not start that.
+
 Reports are whole-province (or nationwide) documents, so a province account sees its
 province's and a nationwide account every one; a union-scoped account sees none, rather than a
 province document that covers units outside its scope.
@@ -7,22 +11,36 @@ province document that covers units outside its scope.
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from compliance.accounts import Account
-from compliance.reports.files import FORMATS, latest_reports, report_name, write_report
+from compliance.reports.files import (
+    FORMATS,
+    check_province,
+    latest_reports,
+    report_name,
+    write_report,
+)
 from compliance.settings import get_settings, today
-from compliance.web.auth import READERS, require, scope_of
+from compliance.web.auth import OPERATORS, READERS, check_csrf, require, scope_of
+from compliance.web.errors import Refused
 from compliance.web.pages import _page
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Account, Depends(require(*READERS))]
+Operator = Annotated[Account, Depends(require(*OPERATORS))]
 NATIONWIDE = "ca-nuoc"
 _FILE = re.compile(r"^bao-cao-(?P<scope>[0-9a-z-]+)-\d{4}-\d{2}-\d{2}\.(html|pdf|xlsx)$")
 MEDIA = {
@@ -55,11 +73,21 @@ def reports_page(request: Request, account: Reader) -> HTMLResponse:
     for scope in sorted({m["scope"] for n in names if (m := _FILE.match(n))}):
         if allowed is None or scope in allowed:
             found[scope] = latest_reports(folder, scope)
-    return _page(request, "reports.html", account, found=found, allowed=allowed, formats=FORMATS)
+    return _page(
+        request,
+        "reports.html",
+        account,
+        found=found,
+        allowed=allowed,
+        formats=FORMATS,
+        may_make=account.role in OPERATORS,
+    )
 
 
 @router.get("/reports/files/{name}")
-def report_file(request: Request, account: Reader, name: str) -> FileResponse:
+def report_file(
+    request: Request, account: Reader, name: Annotated[str, PathParam(max_length=100)]
+) -> FileResponse:
     match = _FILE.match(name)
     path = _folder() / name
     if match is None or not path.is_file():
@@ -70,25 +98,55 @@ def report_file(request: Request, account: Reader, name: str) -> FileResponse:
     return FileResponse(path, media_type=MEDIA[name.rsplit(".", 1)[1]], filename=name)
 
 
-@router.get("/reports/now")
+class ReportGate:
+    """Reports made on request are heavy (a province's PDF takes seconds to minutes): one at a
+    time per server process, and one per account every ``report_min_interval`` seconds."""
+
+    def __init__(self) -> None:
+        self._busy = threading.Lock()
+        self._last: dict[int, float] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def turn(self, account: Account) -> Iterator[None]:
+        wait = get_settings().report_min_interval
+        with self._guard:
+            since = time.monotonic() - self._last.get(account.id, -math.inf)
+            if since < wait:
+                seconds = math.ceil(wait - since)
+                raise Refused(
+                    429, "web.report_too_soon", {"Retry-After": str(seconds)}, seconds=seconds
+                )
+            if not self._busy.acquire(blocking=False):
+                raise Refused(429, "web.report_busy", {"Retry-After": "30"})
+            self._last[account.id] = time.monotonic()
+        try:
+            yield
+        finally:
+            self._busy.release()
+
+
+@router.post("/reports/now", dependencies=[Depends(check_csrf)])
 def report_now(
     request: Request,
-    account: Reader,
-    format: Annotated[str, Query(pattern="^(html|pdf|xlsx)$")] = "pdf",  # noqa: A002
-    province: str | None = None,
+    account: Operator,
+    format: Annotated[str, Form(pattern="^(html|pdf|xlsx)$")] = "pdf",  # noqa: A002
+    province: Annotated[str, Form(pattern="^[0-9]{0,2}$", description="Mã tỉnh 2 chữ số")] = "",
 ) -> Response:
-    """A report as of today, made on request (a PDF of a large province takes seconds)."""
+    """A report as of today, made on request, for operators and administrators (reading the
+    reports the runs wrote is open to every role)."""
     allowed = _visible_scopes(request, account)
+    chosen = check_province(province or None)
     if allowed is not None:
-        if not allowed or (province is not None and province not in allowed):
+        if not allowed or (chosen is not None and chosen not in allowed):
             raise HTTPException(403, "Báo cáo này nằm ngoài phạm vi của bạn.")
-        province = allowed[0]
+        chosen = allowed[0]
     day = today()
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / report_name(day, province, format)  # type: ignore[arg-type]
-        write_report(request.app.state.engine, day, format, out, province)  # type: ignore[arg-type]
+    with request.app.state.reports.turn(account), tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / report_name(day, chosen, format)  # type: ignore[arg-type]
+        write_report(request.app.state.engine, day, format, out, chosen)  # type: ignore[arg-type]
         content = out.read_bytes()
-    name = report_name(day, province, format)  # type: ignore[arg-type]
+    name = report_name(day, chosen, format)  # type: ignore[arg-type]
     return Response(
         content,
         media_type=MEDIA[format],
