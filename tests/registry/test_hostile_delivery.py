@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 import compliance
 from compliance.exceptions import ImportRefused
-from compliance.registry import reader
+from compliance.registry import csv_text
 from compliance.registry.importer import import_folder
 from compliance.registry.issues import Issue, Severity
 from compliance.settings import get_settings
@@ -467,7 +467,7 @@ def test_a_huge_cell_is_refused(sqlite_engine, tmp_path):
 
 
 def test_a_line_without_end_is_refused(sqlite_engine, tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_LINE_CHARS", 1 << 20)
+    monkeypatch.setattr(csv_text, "MAX_LINE_CHARS", 1 << 20)
     folder = tmp_path / "d"
     write_csv(folder, "enterprises", ENTERPRISE_HEADER, [enterprise("0300000001")])
     with (folder / "enterprises.csv").open("a", encoding="utf-8") as handle:

@@ -83,6 +83,14 @@ class Issue:
         }
 
 
+class SourceError(Exception):
+    """A file (or sheet) that cannot be read at all; carries the located issue."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
 @dataclass
 class TableCount:
     read: int = 0

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from compliance.registry.contract import ORDERED_PAIRS, PART_OF, REQUIRED_ORDER, Table
-from compliance.registry.issues import ImportReport, Issue, Severity, TableCount
-from compliance.registry.reader import Chunk, Source, SourceError, read_chunks
+from compliance.registry.issues import ImportReport, Issue, Severity, SourceError, TableCount
+from compliance.registry.reader import Chunk, Source, read_chunks
 from compliance.registry.rows import validate_columns
 
 CHUNK_ROWS = 10_000
@@ -253,9 +253,14 @@ def _row_problems(table: Table, row: dict[str, Any]) -> list[Problem]:
             if a is not None and b is not None and b < a:
                 params = {"earlier": earlier, "earlier_value": a, "later": later, "later_value": b}
                 problems.append(("row.dates_out_of_order", later, params, plausibility))
-    if table.name == "unions" and row.get("enterprise_tax_code") and row.get("kind") not in (
-        None,
-        "grassroots_union",
+    if (
+        table.name == "unions"
+        and row.get("enterprise_tax_code")
+        and row.get("kind")
+        not in (
+            None,
+            "grassroots_union",
+        )
     ):
         problems.append(("row.not_grassroots", "enterprise_tax_code", {"kind": row["kind"]}, True))
     return problems
