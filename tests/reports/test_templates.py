@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from compliance.formatting import date_long_vn
 from compliance.reports import charts
-from compliance.reports.context import Document, FindingCount, OverdueTask, ReportData, date_vn
+from compliance.reports.context import Document, FindingCount, OverdueTask, ReportData
 from compliance.reports.render import TEMPLATES, add_charts, environment, render_html
 from compliance.targets.figures import figure
 from compliance.targets.model import Target
@@ -88,5 +89,5 @@ def test_registry_text_is_escaped_and_the_date_is_written_the_administrative_way
     html = render_html(minimal_report())
     assert "Công ty &lt;b&gt;Tân Phú&lt;/b&gt;" in html and "<b>Tân Phú" not in html
     assert "Tây Ninh, ngày 24 tháng 11 năm 2026" in html
-    assert date_vn(dt.date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
+    assert date_long_vn(dt.date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
     assert "chưa có dữ liệu" in html

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from compliance.formatting import number_vn
 from compliance.rules.validate import RulesInvalid, load_rules
 from compliance.targets import figures
 from compliance.targets.load import load_targets
@@ -150,7 +151,7 @@ def test_counts_and_wording():
     fig = figures.figure(members, 8916, 0, 0)
     assert fig.gap == 211084 and not fig.met
     assert figures.gap_text(members, fig) == "còn thiếu 211.084 đoàn viên cần phát triển thêm"
-    assert figures.number_vi(1234.5, 1) == "1.234,5"
+    assert number_vn(1234.5, 1) == "1.234,5"
 
 
 def test_projection_is_a_least_squares_line():

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from compliance import formatting
 from compliance.models.followup import _timestamp
 
 
@@ -25,12 +26,7 @@ class Role(StrEnum):
     VIEWER = "viewer"  # reads
 
 
-ROLE_VI = {
-    Role.ADMIN: "quản trị",
-    Role.OPERATOR: "vận hành",
-    Role.INSPECTOR: "kiểm tra viên",
-    Role.VIEWER: "chỉ xem",
-}
+ROLE_VI = formatting.ROLE_VI
 
 
 class User(SQLModel, table=True):
@@ -94,12 +90,7 @@ class RunRequestStatus(StrEnum):
     FAILED = "failed"
 
 
-RUN_STATUS_VI = {
-    RunRequestStatus.QUEUED: "đang chờ",
-    RunRequestStatus.RUNNING: "đang chạy",
-    RunRequestStatus.COMPLETED: "hoàn thành",
-    RunRequestStatus.FAILED: "lỗi",
-}
+RUN_STATUS_VI = formatting.RUN_STATUS_VI
 
 
 class RunRequest(SQLModel, table=True):

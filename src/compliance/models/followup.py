@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from compliance.formatting import TASK_STATUS_VI
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -37,14 +39,7 @@ class TaskStatus(StrEnum):
 
 
 ACTIVE_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.ESCALATED)
-STATUS_VI = {
-    TaskStatus.OPEN: "mới",
-    TaskStatus.IN_PROGRESS: "đang xử lý",
-    TaskStatus.ESCALATED: "đã chuyển cấp trên",
-    TaskStatus.RESOLVED: "đã khắc phục",
-    TaskStatus.WAIVED: "miễn trừ",
-    TaskStatus.DISMISSED: "bác bỏ",
-}
+STATUS_VI = TASK_STATUS_VI  # compliance.formatting: the one place a status is named
 
 
 class ComplianceRun(SQLModel, table=True):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from compliance.targets.figures import number_vi
+from compliance.formatting import number_vn
 from compliance.targets.scorecard import Scorecard, ScoreRow
 
 BAR_WIDTH = 760
@@ -49,7 +49,7 @@ def bars(env: Environment, scorecard: Scorecard) -> Markup | None:
                 width=span * fig.value / 100.0,
                 mark=LABEL_WIDTH + span * row.target.threshold / 100.0,
                 met=bool(fig.met),
-                text=f"{number_vi(fig.value, 1)}%",
+                text=f"{number_vn(fig.value, 1)}%",
             )
         )
     if not items:
@@ -100,11 +100,11 @@ def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) 
 
     digits = 1 if target.unit == "percent" else 0
     suffix = "%" if target.unit == "percent" else ""
-    points = [Point(x_of(y), y_of(v), f"{number_vi(v, digits)}{suffix}") for y, v in values]
+    points = [Point(x_of(y), y_of(v), f"{number_vn(v, digits)}{suffix}") for y, v in values]
     projection = None
     if row.projection is not None:
         projection = Point(x_of(target.year), y_of(row.projection),
-                           f"{number_vi(row.projection, digits)}{suffix}")  # fmt: skip
+                           f"{number_vn(row.projection, digits)}{suffix}")  # fmt: skip
     ticks = sorted({*years, last})
     template = env.get_template("trend.svg.j2")
     return Markup(
@@ -118,9 +118,9 @@ def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) 
             points=points,
             projection=projection,
             threshold_y=y_of(target.threshold),
-            threshold=f"{number_vi(target.threshold, 0)}{suffix}",
+            threshold=f"{number_vn(target.threshold, 0)}{suffix}",
             ticks=[(x_of(t), str(t)) for t in ticks],
-            top_label=f"{number_vi(top_value, 0)}{suffix}",
+            top_label=f"{number_vn(top_value, 0)}{suffix}",
             title=_short(target.title, 50),
         )  # fmt: skip
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from compliance.formatting import FINDING_STATUS_VI, date_long_vn
 from compliance.models import Union
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -30,18 +31,10 @@ from compliance.targets.load import LoadedTarget
 from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
 
 OVERDUE_LIMIT = 500  # rows listed; the total is always given
-FINDING_STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ"}
 
 
 def _t(model: Any) -> Any:
     return model.__table__
-
-
-def date_vn(day: dt.date) -> str:
-    """'ngày 05 tháng 01 năm 2024': days below 10 and months below 3 take a leading zero, as
-    the rules for administrative documents (Decree 30/2020/NĐ-CP) ask."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,7 @@ class Document:
 
     @property
     def place_and_date(self) -> str:
-        return f"{self.place}, {date_vn(self.day)}"
+        return f"{self.place}, {date_long_vn(self.day)}"
 
 
 @dataclass(frozen=True)

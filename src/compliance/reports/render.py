@@ -16,22 +16,21 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from compliance.formatting import COMPARISON_VI, date_long_vn, number_vn
 from compliance.reports import charts
-from compliance.reports.context import ReportData, date_vn
-from compliance.targets.figures import number_vi
+from compliance.reports.context import ReportData
 
 TEMPLATES = Path(__file__).parent / "templates"
-COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
 
 
 def _number(value: float | None, decimals: int = 0) -> str:
-    return "—" if value is None else number_vi(value, decimals)
+    return "—" if value is None else number_vn(value, decimals)
 
 
 def value_text(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{number_vi(value, 1)}%" if unit == "percent" else number_vi(value)
+    return f"{number_vn(value, 1)}%" if unit == "percent" else number_vn(value)
 
 
 def threshold_text(target: Any) -> str:
@@ -56,7 +55,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(number=_number, value=value_text, threshold=threshold_text, day=_day,
-                       date_vn=date_vn)  # fmt: skip
+                       date_vn=date_long_vn)  # fmt: skip
     return env
 
 

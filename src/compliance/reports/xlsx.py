@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from compliance.formatting import COMPARISON_VI, UNIT_VI
 from compliance.reports.context import ReportData
-from compliance.reports.render import COMPARISON_VI
 from compliance.targets.scorecard import ScoreRow
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -46,7 +46,6 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "Cơ quan chịu trách nhiệm", "Trạng thái", "Cấp chuyển lên",
     ),
 }  # fmt: skip
-UNIT_VI = {"percent": "%", "count": "số lượng"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 

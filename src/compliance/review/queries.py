@@ -24,8 +24,6 @@ from compliance.settings import today
 PAGE_SIZE = 25
 TREND_RUNS = 12
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SEVERITY_VI = {"high": "cao", "medium": "trung bình", "low": "thấp"}
-FINDING_STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}
 
 
 def _t(name: str) -> Any:

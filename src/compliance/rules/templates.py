@@ -24,34 +24,13 @@ from jinja2 import StrictUndefined, Template, UndefinedError, nodes, pass_eval_c
 from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from compliance.formatting import date_vn, number_vn, yes_no
 from compliance.registry.contract import UNION_KINDS
 
 # What every template is rendered with (see compliance.engine.findings.Finding.context).
 TEMPLATE_NAMES = ("unit", "facts", "params", "as_of", "period", "rule", "status", "due", "days")
 UNIT_FIELDS = ("code", "name", "province_code", "kind")
 RULE_FIELDS = ("id", "title", "version", "source")
-
-
-def date_vn(value: Any) -> str:
-    """31/01/2025, as Vietnamese documents write dates."""
-    if isinstance(value, dt.date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return "" if value is None else str(value)
-
-
-def number_vn(value: Any) -> str:
-    """1.234.567 — Vietnamese thousands separator."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return f"{value:,.2f}".replace(",", "␣").replace(".", ",").replace("␣", ".")
-
-
-def yes_no(value: Any) -> str:
-    return "có" if value else "không"
 
 
 def union_kind(value: Any) -> str:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from compliance.formatting import number_vn
 from compliance.targets.model import Target
 
 _EPS = 1e-9
@@ -69,19 +70,13 @@ def _gap(target: Target, num: float, den: float) -> int:
     return max(0, math.ceil(abs(num - share) - _EPS))
 
 
-def number_vi(value: float, decimals: int = 0) -> str:
-    """Vietnamese digits: '.' groups thousands, ',' marks decimals (12.345,6)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
 def gap_text(target: Target, fig: Figure | None) -> str:
     """The gap as a sentence a committee can act on: 'còn thiếu 37 doanh nghiệp ký thỏa ước…'."""
     if fig is None or fig.value is None:
         return "chưa có dữ liệu"
     if fig.met:
         return "đã đạt"
-    count = number_vi(fig.gap)
+    count = number_vn(fig.gap, 0)
     if target.comparison in (">=", ">"):
         return f"còn thiếu {count} {target.gap.noun} {target.gap.action}"
     return f"còn {count} {target.gap.noun} {target.gap.action}"

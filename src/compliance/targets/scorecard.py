@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, select
 
+from compliance.formatting import TARGET_STATUS_VI
 from compliance.models import Conference, Inspection, Review, Union
 from compliance.models.followup import FollowUpTask, TaskStatus
 from compliance.registry.places import current_provinces
@@ -36,13 +37,6 @@ from compliance.targets.measures import Window, unit_rows
 from compliance.targets.model import Target
 
 DRILLDOWN_LIMIT = 50
-
-STATUS_VI = {
-    "met": "đạt",
-    "missed": "không đạt",
-    "behind": "chưa đạt",
-    "no_data": "chưa có dữ liệu",
-}
 
 
 def _t(model: Any) -> Any:
@@ -94,7 +88,7 @@ class ScoreRow:
 
     @property
     def status_vi(self) -> str:
-        return STATUS_VI[self.status]
+        return TARGET_STATUS_VI[self.status]
 
 
 @dataclass

@@ -8,52 +8,39 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from compliance import formatting
 from compliance.engine.facts import SUBJECTS, FactType
-from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
-from compliance.models.followup import STATUS_VI
-from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
+from compliance.formatting import (
+    ACTION_VI,
+    FIELD_VI,
+    FINDING_STATUS_VI,
+    ROLE_VI,
+    RUN_STATUS_VI,
+    SEVERITY_VI,
+    number_vn,
+)
+from compliance.formatting import TASK_STATUS_VI as STATUS_VI
+from compliance.review.queries import fact_labels
 from compliance.rules.model import Family
-from compliance.rules.templates import date_vn as rule_date_vn
-from compliance.rules.templates import number_vn
-from compliance.settings import TIMEZONE
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-ACTION_VI = {
-    "opened": "mở việc",
-    "resolved": "đã khắc phục",
-    "reopened": "mở lại",
-    "escalated": "chuyển cấp trên",
-    "updated": "cập nhật",
-    "confirmed": "xác nhận",
-    "waived": "miễn trừ",
-    "dismissed": "bác bỏ",
-    "lapsed": "hết hạn miễn trừ",
-    "user_added": "tạo tài khoản",
-    "run_requested": "yêu cầu chạy kiểm tra",
-}
-FIELD_VI = {
-    "status": "trạng thái",
-    "assignee": "người phụ trách",
-    "due_on": "hạn xử lý",
-    "reason": "lý do",
-    "waived_until": "miễn trừ đến",
-    "approver": "người phê duyệt",
-}
-
 
 def date_vn(value: Any) -> str:
-    """Dates as the rule texts write them; timestamps (stored in UTC) in Vietnam's time."""
+    """A date or timestamp as formatting.date_vn writes it; a value known to be a date but
+    stored as ISO text (JSON) is read back first: a day stays a day, a timestamp is shown in
+    Vietnam's time. Text that is neither is shown as it is."""
     if isinstance(value, str) and value:
         try:
-            value = dt.datetime.fromisoformat(value)
+            parsed: Any = (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else dt.datetime.fromisoformat(value)
+            )
         except ValueError:
             return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return f"{value.astimezone(TIMEZONE):%d/%m/%Y %H:%M}"
-    return rule_date_vn(value)
+        value = parsed
+    return formatting.date_vn(value)
 
 
 def plain(value: Any) -> str:

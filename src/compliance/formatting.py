@@ -1,0 +1,167 @@
+"""Vietnamese for people: dates, times, numbers, money, percentages, periods and status labels.
+
+Everything a person reads — CLI tables, web pages, reports, digests, Prefect artifacts, rule
+texts — formats through here, so a date is written one way everywhere ("31/01/2025"), a number
+another ("1.234.567"), and a status has one Vietnamese name. Identifiers stay English in data
+and code; only what is shown is translated.
+
+Three words mean different things and keep their own labels: a *finding* that is ``open`` is
+not yet due ("chưa đến hạn"); a *task* that is ``open`` is new ("mới"); and the CLI's
+``tasks list --status open`` (the contract's word) lists every task still to act on
+("đang mở": new, in progress or escalated).
+
+The bottom layer: it imports nothing of the product but the settings' time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from compliance.settings import TIMEZONE
+
+# -- dates and times -----------------------------------------------------------------------------
+
+
+def date_vn(value: Any) -> str:
+    """31/01/2025; a timestamp (stored in UTC) in Vietnam's time, 31/01/2025 14:05; text as is."""
+    if isinstance(value, dt.datetime):
+        return datetime_vn(value)
+    if isinstance(value, dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return "" if value is None else str(value)
+
+
+def datetime_vn(value: dt.datetime | None) -> str:
+    """31/01/2025 14:05 in Vietnam's time (a naive timestamp is taken as UTC, as stored)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return f"{value.astimezone(TIMEZONE):%d/%m/%Y %H:%M}"
+
+
+def date_long_vn(day: dt.date) -> str:
+    """'ngày 05 tháng 01 năm 2024': days below 10 and months below 3 take a leading zero, as
+    the rules for administrative documents (Decree 30/2020/NĐ-CP) ask."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+def number_vn(value: Any, decimals: int | None = None) -> str:
+    """1.234.567 and 1.234,56: '.' groups thousands, ',' marks decimals.
+
+    Without ``decimals`` an integral value has none and another has two; ``None`` is empty.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if decimals is None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        decimals = 0 if isinstance(value, int) else 2
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def money_vn(value: Any) -> str:
+    """1.500.000 đ (đồng has no minor unit)."""
+    return "" if value is None else f"{number_vn(round(float(value)), 0)} đ"
+
+
+def percent_vn(value: Any, decimals: int = 1) -> str:
+    """85,3% from 85.3 (a share already in percent)."""
+    return "" if value is None else f"{number_vn(float(value), decimals)}%"
+
+
+def yes_no(value: Any) -> str:
+    return "có" if value else "không"
+
+
+# -- periods ---------------------------------------------------------------------------------------
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_vn(label: str | None) -> str:
+    """The judged period as documents write it: năm 2024, quý III/2024, tháng 03/2024, or the
+    day of a one-off deadline; no period is empty."""
+    if not label:
+        return ""
+    if re.fullmatch(r"\d{4}", label):
+        return f"năm {label}"
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        return f"quý {_ROMAN[int(match[2])]}/{match[1]}"
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        return f"tháng {match[2]}/{match[1]}"
+    try:
+        return f"ngày {date_vn(dt.date.fromisoformat(label))}"
+    except ValueError:
+        return label
+
+
+# -- labels ----------------------------------------------------------------------------------------
+
+FINDING_STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}
+TASK_STATUS_VI = {
+    "open": "mới",
+    "in_progress": "đang xử lý",
+    "escalated": "đã chuyển cấp trên",
+    "resolved": "đã khắc phục",
+    "waived": "miễn trừ",
+    "dismissed": "bác bỏ",
+}
+ACTIVE_TASKS_VI = "đang mở"  # open, in progress or escalated: the CLI's --status open
+SEVERITY_VI = {"high": "cao", "medium": "trung bình", "low": "thấp"}
+FAMILY_VI = {"compliance": "tuân thủ", "data_quality": "lỗi dữ liệu"}
+ROLE_VI = {
+    "admin": "quản trị",
+    "operator": "vận hành",
+    "inspector": "kiểm tra viên",
+    "viewer": "chỉ xem",
+}
+RUN_STATUS_VI = {
+    "queued": "đang chờ",
+    "running": "đang chạy",
+    "completed": "hoàn thành",
+    "failed": "lỗi",
+}
+TARGET_STATUS_VI = {
+    "met": "đạt",
+    "missed": "không đạt",
+    "behind": "chưa đạt",
+    "no_data": "chưa có dữ liệu",
+}
+ACTION_VI = {
+    "opened": "mở việc",
+    "resolved": "đã khắc phục",
+    "reopened": "mở lại",
+    "escalated": "chuyển cấp trên",
+    "updated": "cập nhật",
+    "confirmed": "xác nhận",
+    "waived": "miễn trừ",
+    "dismissed": "bác bỏ",
+    "lapsed": "hết hạn miễn trừ",
+    "user_added": "tạo tài khoản",
+    "run_requested": "yêu cầu chạy kiểm tra",
+}
+FIELD_VI = {
+    "status": "trạng thái",
+    "assignee": "người phụ trách",
+    "due_on": "hạn xử lý",
+    "reason": "lý do",
+    "waived_until": "miễn trừ đến",
+    "approver": "người phê duyệt",
+}
+COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
+UNIT_VI = {"percent": "%", "count": "số lượng"}
+
+
+def label(labels: dict[str, str], value: Any) -> str:
+    """``value``'s Vietnamese name in ``labels``, or the value itself when it has none."""
+    return labels.get(str(value), "" if value is None else str(value))
