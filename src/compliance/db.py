@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
 from compliance.exceptions import DatabaseError
+from compliance.folding import fold_or_none
 from compliance.messages import message
 from compliance.settings import get_settings
 
@@ -56,6 +57,8 @@ def _tune_sqlite(engine: Engine) -> None:
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+        # PostgreSQL has it from migration 0008: searches fold both sides alike.
+        dbapi_connection.create_function("vn_fold", 1, fold_or_none, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

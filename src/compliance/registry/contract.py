@@ -8,10 +8,11 @@ headers) and the alias documentation (docs/registry-aliases.md is generated from
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from compliance.folding import fold
 
 
 class Kind(StrEnum):
@@ -66,17 +67,6 @@ class Table:
     def names(self) -> tuple[str, ...]:
         """Every file or sheet name this table is recognised by."""
         return (self.name, self.label_vi, *self.aliases)
-
-
-def fold(text: str) -> str:
-    """Matching key for headers, file names and choice values.
-
-    Case, diacritics (``đ`` counts as ``d``), spaces, underscores, hyphens and dots do not
-    matter: ``Mã số thuế``, ``MA_SO_THUE`` and ``ma so thue`` are one header.
-    """
-    text = unicodedata.normalize("NFD", text.strip().replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return re.sub(r"[\s_\-.]+", " ", text).strip()
 
 
 SECTORS: dict[str, tuple[str, ...]] = {

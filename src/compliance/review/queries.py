@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, case, func, not_, or_, select
+from sqlalchemy import Connection, case, func, literal, not_, or_, select
 from sqlmodel import SQLModel
 
 from compliance.engine.facts import SUBJECTS
+from compliance.folding import fold
 from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
@@ -190,14 +191,19 @@ class Filters:
         if self.assignee:
             clauses.append(tasks.c.assignee == self.assignee)
         if self.q and self.q.strip():
-            text = self.q.strip()
-            clauses.append(
-                or_(
-                    tasks.c.unit == text,
-                    tasks.c.unit_name.ilike(f"%{_escape_like(text)}%", escape="\\"),
-                )
-            )
+            clauses.append(search_clause(tasks, self.q))
         return clauses
+
+
+def search_clause(tasks: Any, q: str) -> Any:
+    """Part of a name, a tax code or a union code, whatever its case and diacritics: "cao su
+    tan sang" finds "Cao su Tân Sáng", "80608" a tax code containing it, "cdcs-80-00" a union."""
+    text = q.strip()
+    if not (folded := fold(text)):  # only separators ("_", "-"): nothing to look for in names
+        return tasks.c.unit == text
+    wanted = f"%{_escape_like(folded)}%"
+    haystack = func.vn_fold(tasks.c.unit + literal(" ") + func.coalesce(tasks.c.unit_name, ""))
+    return or_(tasks.c.unit == text, haystack.like(wanted, escape="\\"))
 
 
 def family_clause(rule: Any, family: Family) -> Any:

@@ -1,0 +1,39 @@
+"""One matching key for Vietnamese text: headers, file names, choice values and searches.
+
+Case, diacritics (``đ`` counts as ``d``), spaces, underscores, hyphens and dots do not matter:
+``Mã số thuế``, ``MA_SO_THUE`` and ``ma so thue`` are one header, and "cao su tan sang" finds
+"Công ty Cao su Tân Sáng". The database has the same function as ``vn_fold`` (registered on
+SQLite connections, created by migration 0008 on PostgreSQL) so a search folds both sides alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.strip().replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def fold_or_none(text: str | None) -> str | None:
+    """:func:`fold` for SQL: NULL stays NULL."""
+    return None if text is None else fold(text)
+
+
+def letter_map() -> tuple[str, str]:
+    """(accented letters, their folded letters) for PostgreSQL's ``translate``: every Latin
+    letter up to U+1EFF that folds to one ASCII letter, so the SQL function equals :func:`fold`
+    on Vietnamese text."""
+    source, target = [], []
+    for code in range(0xC0, 0x1F00):
+        char = chr(code)
+        folded = fold(char)
+        if char.isalpha() and len(folded) == 1 and folded.isascii() and folded != char:
+            source.append(char)
+            target.append(folded)
+    return "".join(source), "".join(target)
