@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -148,6 +150,8 @@ def escalate_command(
 class TaskFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 def _statuses(status: str | None) -> list[str] | None:
@@ -197,8 +201,13 @@ def list_tasks(
     responsible: Annotated[str | None, typer.Option(help="Union code of the body.")] = None,
     output: Annotated[TaskFormat, typer.Option("--format")] = TaskFormat.table,
     limit: Annotated[int, typer.Option(help="Rows in the table format.")] = 200,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="File for --format csv or xlsx (default: standard output for csv)."),
+    ] = None,
 ) -> None:
-    """Follow-up tasks, newest first."""
+    """Follow-up tasks, newest first; csv and xlsx hold every selected task, safe to open in
+    Excel (a cell that starts like a formula never runs)."""
     t = FollowUpTask.__table__  # type: ignore[attr-defined]
     statement = select(t).order_by(t.c.id.desc())
     if (wanted := _statuses(status)) is not None:
@@ -217,6 +226,9 @@ def list_tasks(
             for task in conn.execute(statement):
                 typer.echo(json.dumps(task_dict(task), ensure_ascii=False))
             return
+        if output in (TaskFormat.csv, TaskFormat.xlsx):
+            _write_export(conn.execute(statement), output, out)
+            return
         total = conn.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
         rows = conn.execute(statement.limit(limit)).all()
     table = RichTable(
@@ -232,6 +244,20 @@ def list_tasks(
             escape(task.title),
         )  # fmt: off
     console.print(table)
+
+
+def _write_export(tasks: Any, output: TaskFormat, out: Path | None) -> None:
+    from compliance.review import export
+
+    write = export.csv_bytes if output is TaskFormat.csv else export.xlsx_bytes
+    content = write(export.task_rows(tasks))
+    if out is None and output is TaskFormat.xlsx:
+        raise typer.BadParameter("một tệp Excel cần --out TỆP.xlsx", param_hint="--out")
+    if out is None:
+        sys.stdout.buffer.write(content)
+        return
+    out.write_bytes(content)
+    err_console.print(f"Đã ghi {out}.", highlight=False, markup=False)
 
 
 @tasks_app.command("show")

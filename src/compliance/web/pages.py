@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -13,7 +13,7 @@ from compliance.accounts import Account, LoginThrottled, authenticate
 from compliance.exceptions import RunRefused
 from compliance.followup.manage import TaskError, update_task
 from compliance.models.followup import STATUS_VI, TaskStatus
-from compliance.review import queries, runs
+from compliance.review import export, queries, runs
 from compliance.review.decisions import decide
 from compliance.settings import today
 from compliance.web.auth import (
@@ -172,6 +172,32 @@ def flagged_units(
         statuses=STATUS_VI,
         query=urlencode(query),
     )
+
+
+_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", export.csv_bytes),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export.xlsx_bytes,
+    ),
+}
+
+
+@router.get("/units/export.{kind}")
+def export_units(
+    request: Request,
+    account: Reader,
+    filters: TaskFilters,
+    kind: Annotated[Literal["csv", "xlsx"], Path()],
+) -> Response:
+    """Exactly what the list shows under these filters, every page, inside the scope."""
+    scope = scope_of(request, account)
+    media_type, write = _EXPORTS[kind]
+    with request.app.state.engine.connect() as conn:
+        content = write(export.rows(conn, scope, filters))
+    name = f"viec-can-theo-doi-{today():%Y-%m-%d}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/units/{code}", response_class=HTMLResponse)
