@@ -155,14 +155,31 @@ def test_a_case_file_outside_the_scope_is_refused(page: Page, server: str) -> No
     expect(page.get_by_role("heading", level=1)).to_have_text("Không được phép")
 
 
-def test_usable_on_a_phone(browser: Browser, server: str) -> None:
+WIDEST = """() => Math.max(0, ...Array.from(document.querySelectorAll('main *'))
+    .map(e => e.getBoundingClientRect().right)) - window.innerWidth"""
+
+
+def test_usable_on_a_phone(browser: Browser, server: str, sqlite_reviewed: Reviewed) -> None:
+    """Every page at 390 px: nothing sticks out sideways, tables become stacked rows."""
+    with sqlite_reviewed.engine.connect() as conn:
+        unit = conn.execute(
+            text("SELECT unit FROM follow_up_tasks WHERE province_code = '80' ORDER BY id LIMIT 1")
+        ).scalar_one()
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    _log_in(page, server, "viewer80")
-    for path in ("/", "/units", "/tasks"):
+    _log_in(page, server, "operator80")
+    for path in ("/", "/units", f"/units/{unit}", "/tasks", "/runs", "/audit", "/reports"):
         page.goto(f"{server}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} scrolls sideways on a phone by {overflow}px"
+        widest = page.evaluate(WIDEST)
+        assert widest <= 1, f"{path}: something reaches {widest}px past a 390px screen"
+        stacked = page.evaluate(
+            "Array.from(document.querySelectorAll('main table')).every("
+            "t => getComputedStyle(t.querySelector('thead') || t).display === 'none' "
+            "|| !t.querySelector('thead'))"
+        )
+        assert stacked, f"{path}: a table keeps its columns on a phone"
     expect(page.locator("svg.chart")).to_have_count(0)  # not on /tasks
     page.goto(f"{server}/")
     expect(page.locator("svg.chart")).to_be_visible()
