@@ -17,10 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
 from compliance import db
-from compliance.accounts import add_user, list_users
+from compliance.accounts import add_user
 from compliance.engine.evaluate import evaluate
 from compliance.followup.sync import RunRequest, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
+from compliance.models.accounts import RunRequest as RunRequestRow
 from compliance.models.followup import FollowUpTask
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
@@ -163,7 +164,6 @@ class Hostile:
 
 def _build_hostile(engine: Engine, folder: Path) -> Hostile:
     from compliance.followup.manage import update_task
-    from compliance.review import runs
 
     db.upgrade(engine)
     generate_registry(folder, GenerateOptions(provinces=("80",), enterprises=300))
@@ -200,8 +200,19 @@ def _build_hostile(engine: Engine, folder: Path) -> Hostile:
         add_user(engine, name, role, PASSWORD, None if role == "admin" else "80")
     for assignee in HOSTILE_NAMES:
         update_task(engine, task_id, actor=HOSTILE_ADMIN, assignee=assignee, reason=assignee)
-    admin = next(a for a in list_users(engine) if a.name == HOSTILE_ADMIN)
-    run_request = runs.request_run(engine, admin, unit=unit, rule=XSS[0], start=False)
+    # A request naming a hostile rule is refused now (followup.guard); one stored before that
+    # (or written by hand) must still render as text everywhere.
+    requests = RunRequestRow.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        run_request = conn.execute(
+            requests.insert().values(
+                requested_by=HOSTILE_ADMIN,
+                requested_at=dt.datetime.now(dt.UTC),
+                as_of=AS_OF,
+                scope={"units": [unit], "rules": [XSS[0]], "province": None},
+                status="queued",
+            )
+        ).inserted_primary_key[0]
     return Hostile(engine, task_id, unit, run_request)
 
 

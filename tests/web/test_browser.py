@@ -89,7 +89,8 @@ def test_review_a_unit_and_waive_its_task(
     page.get_by_test_id("filter-rule").select_option("union.establishment")
     expect(page.get_by_test_id("result-count")).not_to_have_text(total)
     expect(page).to_have_url(
-        f"{server}/units?q=&rule=union.establishment&severity=&status=active&province=&assignee="
+        f"{server}/units?q=&rule=union.establishment&family=&severity=&status=active&province="
+        "&assignee="
     )
     rows = page.get_by_test_id("units-table").locator("tbody tr")
     expect(rows.first).to_contain_text("Doanh nghiệp có từ 25 lao động")

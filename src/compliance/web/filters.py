@@ -6,13 +6,16 @@ value bounded (the search box at 200 characters, a LIKE pattern SQLite can run) 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
 from compliance.review import queries
 from compliance.rules.model import Family
 from compliance.web.fields import Code, Name, Search
+
+# "" is the form's "— tất cả —"; the families themselves come from rules.model.Family.
+FamilyChoice = Literal[("", *(str(f) for f in Family))]  # type: ignore[valid-type]
 
 
 def task_filters(
@@ -27,7 +30,7 @@ def task_filters(
         Search | None, Query(description="Mã số thuế, mã đơn vị hoặc một phần tên")
     ] = None,
     family: Annotated[
-        Family | None,
+        FamilyChoice | None,
         Query(description="compliance | data_quality (lỗi dữ liệu, không phải vi phạm)"),
     ] = None,
 ) -> queries.Filters:
@@ -38,7 +41,7 @@ def task_filters(
         province=province,
         assignee=assignee,
         q=q,
-        family=family,
+        family=family or None,  # the form's "— tất cả —" sends an empty value
     )
 
 
