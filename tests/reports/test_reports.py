@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from compliance import db
@@ -70,6 +70,33 @@ def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, 
     assert "Lỗi dữ liệu cần sửa (không phải vi phạm của đơn vị)" in flat
 
     assert latest_reports(tmp_path / "reports") == {p.suffix[1:]: p for p in paths}
+
+
+def test_a_whole_run_writes_the_national_report_and_each_provinces(registry: Engine, tmp_path):
+    paths = write_run_reports(registry, AS_OF, tmp_path, formats=("html", "xlsx"))
+    with registry.connect() as conn:
+        provinces = (
+            conn.execute(text("SELECT DISTINCT province_code FROM enterprises ORDER BY 1"))
+            .scalars()
+            .all()
+        )
+    assert "80" in provinces
+    scopes = [*provinces, "ca-nuoc"]
+    expected = sorted(f"bao-cao-{s}-2026-10-01.{ext}" for s in scopes for ext in ("html", "xlsx"))
+    assert sorted(p.name for p in paths) == expected
+    assert latest_reports(tmp_path, province="80")["html"].name == "bao-cao-80-2026-10-01.html"
+    book = load_workbook(tmp_path / "bao-cao-80-2026-10-01.xlsx", read_only=False)
+    overdue = book["Việc quá hạn"]
+    with registry.connect() as conn:
+        total = conn.execute(
+            text(
+                "SELECT count(*) FROM follow_up_tasks WHERE province_code = '80' AND due_on < "
+                ":day AND status IN ('open', 'in_progress', 'escalated')"
+            ),
+            {"day": AS_OF},
+        ).scalar_one()
+    assert overdue.max_row - 1 == total  # every overdue row, not the documents' first 500
+    assert all(sheet.auto_filter.ref for sheet in book if sheet.max_row > 1)
 
 
 def test_latest_reports_picks_the_latest_day(tmp_path):

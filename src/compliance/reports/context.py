@@ -30,7 +30,7 @@ from compliance.rules.model import Family
 from compliance.targets.load import LoadedTarget
 from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
 
-OVERDUE_LIMIT = 500  # rows listed; the total is always given
+OVERDUE_LIMIT = 500  # rows the HTML and PDF list; the XLSX holds every one
 
 
 def _t(model: Any) -> Any:
@@ -101,6 +101,11 @@ class ReportData:
     @property
     def excluded(self) -> int:
         return sum(s.excluded for s in self.scorecards)
+
+    @property
+    def overdue_listed(self) -> list[OverdueTask]:
+        """The longest overdue, for the documents; the workbook lists :attr:`overdue` whole."""
+        return self.overdue[:OVERDUE_LIMIT]
 
     @property
     def compliance_findings(self) -> list[FindingCount]:
@@ -225,16 +230,26 @@ def findings_by_rule(
 
 
 def overdue_tasks(
-    conn: Connection, as_of: dt.date, province: str | None, limit: int = OVERDUE_LIMIT
+    conn: Connection, as_of: dt.date, province: str | None, limit: int | None = None
 ) -> tuple[list[OverdueTask], int]:
-    """Open, in-progress and escalated tasks whose due day is before ``as_of``."""
+    """Open, in-progress and escalated tasks whose due day is before ``as_of``, longest overdue
+    first (all of them unless ``limit``); only the columns shown are read."""
     t, u = _t(FollowUpTask), _t(Union).alias("body")
     where = [t.c.status.in_([str(s) for s in ACTIVE_STATUSES]), t.c.due_on < as_of]
     if province:
         where.append(t.c.province_code == province)
     total = conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
     statement = (
-        select(t, u.c.name.label("body_name"))
+        select(
+            *(
+                t.c[name]
+                for name in (
+                    "id", "rule", "unit", "unit_name", "period_key", "due_on", "status",
+                    "responsible_code", "responsible_kind", "escalation_level",
+                )
+            ),
+            u.c.name.label("body_name"),
+        )  # fmt: skip
         .select_from(t.outerjoin(u, u.c.code == t.c.responsible_code))
         .where(*where)
         .order_by(t.c.due_on, t.c.id)

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlmodel import SQLModel
 
 from compliance import db
 from compliance.exceptions import ComplianceError
@@ -135,14 +136,35 @@ def write_run_reports(
     province: str | None = None,
     formats: Sequence[Format] = FORMATS,
 ) -> list[Path]:
-    """Every format of one report into ``out_dir`` (created), read once, rendered per format."""
+    """Every format of the run's reports into ``out_dir`` (created): the report of
+    ``province``, or for a whole run the national report and one per province of the registry,
+    so each province's inspectors find their own (the web shows each account its scope's)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = prepare(engine, as_of, province)
     code = check_province(province)
-    return [
-        write_atomically(out_dir / report_name(as_of, code, fmt), render(report, fmt))
-        for fmt in formats
-    ]
+    scopes: list[str | None] = [code] if code else [None, *registry_provinces(engine)]
+    written: list[Path] = []
+    for scope in scopes:
+        report = prepare(engine, as_of, scope)
+        written += [
+            write_atomically(out_dir / report_name(as_of, scope, fmt), render(report, fmt))
+            for fmt in formats
+        ]
+    return written
+
+
+def registry_provinces(engine: Engine) -> list[str]:
+    """The 2025 province codes the registry's enterprises and unions are in."""
+    known = current_provinces()
+    with engine.connect() as conn:
+        found = {
+            code
+            for table in ("enterprises", "unions")
+            for (code,) in conn.execute(
+                select(SQLModel.metadata.tables[table].c.province_code).distinct()
+            )
+            if code in known
+        }
+    return sorted(found)
 
 
 def latest_reports(directory: Path, province: str | None = None) -> dict[str, Path]:

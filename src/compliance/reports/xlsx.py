@@ -180,6 +180,8 @@ def workbook_bytes(report: ReportData) -> bytes:
         for row in rows:
             sheet.append(list(row))
         sheet.freeze_panes = "A2"
+        if sheet.max_row > 1:  # every table filterable, every row in it
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
         _formats(sheet, headers)
     buffer = io.BytesIO()
     book.save(buffer)
