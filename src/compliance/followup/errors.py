@@ -16,7 +16,7 @@ from compliance.messages import message
 class TaskError(ComplianceError):
     """A change to a task that was not made; nothing was written."""
 
-    code = "task.invalid_change"
+    code = "task.refused"  # every instance carries its own code (task.*)
 
     def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code

@@ -88,6 +88,7 @@ def _sync(
     ctx = SyncContext(conn, run_id, now, request, by_id, hierarchy, outcome)
 
     # A finding's facts are stored with it and with its new task: ctx.memo encodes them once.
+    # (Called through this module's name: tests/flows/run_once.py pauses the run right after.)
     _record_findings(conn, run_id, findings, outcome, ctx.memo)
     if not request.historical:  # a historical run records what an earlier day looked like
         _bring_tasks_in_step(ctx, [r.id for r in judged_rules], findings)
