@@ -34,6 +34,15 @@ notify_app = typer.Typer(
     help="Where each body's digest is sent (Apprise URLs).", no_args_is_help=True
 )
 CLOSED = (TaskStatus.RESOLVED, TaskStatus.WAIVED, TaskStatus.DISMISSED)
+# The option that supplies what a refused task change lacked (compliance.followup.errors).
+_TASK_OPTIONS = {
+    "task.reason_required": "--reason",
+    "task.waiver_needs_approver": "--approver",
+    "task.waiver_needs_expiry": "--until",
+    "task.waiver_expiry_in_past": "--until",
+    "task.unknown_status": "--status",
+    "task.no_change": "--status, --assignee hoặc --due",
+}
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -311,7 +320,10 @@ def update(
             waived_until=until.date() if until else None, approver=approver,
         )  # fmt: off
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        failed = _fail(exc)
+        if exc.code in _TASK_OPTIONS:  # the message is shared with the web: the option is ours
+            err_console.print(f"Tùy chọn: {_TASK_OPTIONS[exc.code]}", highlight=False, markup=False)
+        raise failed from None
     console.print(f"Việc #{task.id}: {STATUS_VI[TaskStatus(task.status)]}.")
 
 

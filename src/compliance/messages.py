@@ -228,6 +228,41 @@ MESSAGES: dict[str, str] = {
     # web: reports made on request
     "web.report_busy": "Máy chủ đang lập một báo cáo khác; hãy thử lại sau ít phút.",
     "web.report_too_soon": "Bạn vừa lập một báo cáo; hãy chờ {seconds} giây rồi thử lại.",
+    # tasks: changes people make (compliance.followup.manage, review.decisions)
+    "task.not_found": "Không có việc số {task_id}. Hãy kiểm tra lại số việc trong danh sách việc.",
+    "task.transition_not_allowed": (
+        "Việc đang ở trạng thái '{status}' nên không thể {change}. Hãy xem lịch sử của việc và "
+        "chọn thao tác hợp với trạng thái hiện tại."
+    ),
+    "task.resolved_by_run": (
+        "Trạng thái 'đã khắc phục' do lần chạy xác định khi đơn vị đã tuân thủ; hãy cập nhật sổ "
+        "đăng ký rồi chạy lại."
+    ),
+    "task.unknown_status": "Trạng thái '{status}' không hợp lệ; hãy chọn một trong: {choices}.",
+    "task.reason_required": "{change} cần ghi lý do. Hãy nhập lý do rồi gửi lại.",
+    "task.waiver_needs_approver": (
+        "Miễn trừ cần người phê duyệt. Hãy nhập tên người phê duyệt rồi gửi lại."
+    ),
+    "task.waiver_needs_expiry": (
+        "Miễn trừ cần ngày hết hạn. Hãy nhập ngày hết hạn (sau hôm nay) rồi gửi lại."
+    ),
+    "task.waiver_expiry_in_past": (
+        "Ngày hết hạn miễn trừ ({until}) phải sau hôm nay ({today}). Hãy chọn một ngày sau hôm nay."
+    ),
+    "task.invalid_expiry_date": (
+        "Ngày hết hạn miễn trừ '{until}' không hợp lệ. Hãy nhập ngày dạng NNNN-TT-NN, "
+        "ví dụ 2026-12-31."
+    ),
+    "task.confirm_with_status": (
+        "Xác nhận không đi cùng thay đổi trạng thái khác. Hãy xác nhận trước, rồi đổi trạng thái "
+        "trong một lần sau."
+    ),
+    "task.no_change": (
+        "Không có thay đổi nào. Hãy chọn trạng thái, người được giao hoặc hạn xử lý mới."
+    ),
+    "task.unknown_decision": (
+        "Quyết định '{decision}' không hợp lệ; hãy chọn một trong: {choices}."
+    ),
 }
 
 

@@ -7,10 +7,18 @@ import datetime as dt
 from sqlalchemy import Engine, select, update
 
 from compliance import chain
+from compliance.followup import lifecycle, texts
+from compliance.followup.lifecycle import Action, Event
 from compliance.followup.responsible import Body, Hierarchy
-from compliance.followup.sync import DryRun, RunOutcome, TaskChange, acquire_run_lock
-from compliance.models.followup import ACTIVE_STATUSES, ComplianceRun, FollowUpTask, TaskEvent
-from compliance.models.followup import TaskStatus as S
+from compliance.followup.runs import (
+    DryRun,
+    RunOutcome,
+    TaskChange,
+    acquire_run_lock,
+    finish_run,
+    start_run,
+)
+from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask, TaskEvent
 
 DEFAULT_EXTENSION_DAYS = 15
 
@@ -30,18 +38,9 @@ def escalate_overdue(
         with db_engine.begin() as conn:
             acquire_run_lock(conn, f"escalation:{flow_run_id or '-'}")
             now = dt.datetime.now(dt.UTC)
-            run_id = conn.execute(
-                ComplianceRun.__table__.insert().values(  # type: ignore[attr-defined]
-                    started_at=now,
-                    finished_at=now,
-                    as_of=as_of,
-                    kind="escalation",
-                    scope={},
-                    rules={},
-                    flow_run_id=flow_run_id,
-                    counts={},
-                )  # fmt: off
-            ).inserted_primary_key[0]
+            run_id = start_run(
+                conn, now, as_of, kind="escalation", scope={}, rules={}, flow_run_id=flow_run_id
+            )
             outcome = RunOutcome(run_id, as_of, dry_run)
             hierarchy = Hierarchy.load(conn, as_of)
             overdue = conn.execute(
@@ -54,8 +53,9 @@ def escalate_overdue(
             new_due = as_of + dt.timedelta(days=extension_days)
             for task in overdue:
                 above = hierarchy.escalate(Body(task.responsible_kind, task.responsible_code))
+                status = lifecycle.apply(task.status, Event.OVERDUE)
                 values = {
-                    "status": S.ESCALATED,
+                    "status": status,
                     "responsible_kind": str(above.kind),
                     "responsible_code": above.code,
                     "assignee": above.code,
@@ -64,25 +64,24 @@ def escalate_overdue(
                     "updated_at": now,
                 }
                 conn.execute(update(tasks_t).where(tasks_t.c.id == task.id).values(**values))
-                note = (
-                    f"Quá hạn {(as_of - task.due_on).days} ngày; chuyển "
-                    f"{Body(task.responsible_kind, task.responsible_code).label(hierarchy)} → "
-                    f"{above.label(hierarchy)}"
+                below = Body(task.responsible_kind, task.responsible_code)
+                note = texts.escalation_note(
+                    (as_of - task.due_on).days, below.label(hierarchy), above.label(hierarchy)
                 )
                 events.append(
                     {
                         "task_id": task.id, "at": now, "run_id": run_id, "actor": f"run:{run_id}",
-                        "action": "escalated",
+                        "action": str(Action.ESCALATED),
                         "before": {"status": task.status, "responsible_code": task.responsible_code,
                                    "due_on": str(task.due_on)},
-                        "after": {"status": "escalated", "responsible_code": above.code,
+                        "after": {"status": str(status), "responsible_code": above.code,
                                   "due_on": str(new_due)},
                         "note": note,
                     }
                 )  # fmt: off
                 outcome.changes.append(
                     TaskChange(
-                        "escalated",
+                        str(Action.ESCALATED),
                         (task.rule, task.unit, task.period_key),
                         task.title,
                         above,
@@ -92,11 +91,7 @@ def escalate_overdue(
                     )  # fmt: off
                 )
             chain.append(conn, TaskEvent.__table__, events)  # type: ignore[attr-defined]
-            conn.execute(
-                update(ComplianceRun.__table__)  # type: ignore[attr-defined]
-                .where(ComplianceRun.__table__.c.id == run_id)  # type: ignore[attr-defined]
-                .values(counts={"escalated": len(events)}, finished_at=dt.datetime.now(dt.UTC))
-            )
+            finish_run(conn, run_id, {"escalated": len(events)})
             if dry_run:
                 raise DryRun(outcome)
             return outcome

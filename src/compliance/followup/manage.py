@@ -14,16 +14,21 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from compliance import chain, db
-from compliance.exceptions import ComplianceError
+from compliance.followup import lifecycle
+from compliance.followup.errors import TaskError, TaskNotFound, TransitionNotAllowed
+from compliance.followup.lifecycle import MANUAL_STATUSES, Action, Event
 from compliance.models.accounts import AuditEntry
-from compliance.models.followup import ACTIVE_STATUSES, FollowUpTask, TaskEvent, TaskStatus
+from compliance.models.followup import FollowUpTask, TaskEvent, TaskStatus
 from compliance.settings import today
 
-MANUAL_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.WAIVED, TaskStatus.DISMISSED)
-
-
-class TaskError(ComplianceError):
-    code = "task.invalid_change"
+__all__ = [
+    "MANUAL_STATUSES",
+    "TaskError",
+    "TaskNotFound",
+    "TransitionNotAllowed",
+    "get_task",
+    "update_task",
+]
 
 
 def _t() -> Any:
@@ -34,7 +39,7 @@ def get_task(db_engine: Engine, task_id: int) -> tuple[Any, list[Any]]:
     with db_engine.connect() as conn:
         task = conn.execute(select(_t()).where(_t().c.id == task_id)).first()
         if task is None:
-            raise TaskError(f"Không có việc số {task_id}.")
+            raise TaskNotFound(task_id)
         events_t = TaskEvent.__table__  # type: ignore[attr-defined]
         events = conn.execute(
             select(events_t).where(events_t.c.task_id == task_id).order_by(events_t.c.id)
@@ -58,41 +63,29 @@ def update_task(
     """Apply one person's change and append it to the task's history, in one transaction.
 
     ``confirm`` is the inspection committee's decision that the finding stands: an open task
-    moves to "in progress" and the history says who confirmed it.
+    moves to "in progress" and the history says who confirmed it. Which status may follow
+    which is the lifecycle table's to say (compliance.followup.lifecycle), as for a run.
     """
-    if status is not None and status not in MANUAL_STATUSES:
-        if status == TaskStatus.RESOLVED:
-            raise TaskError(
-                "Trạng thái 'resolved' do lần chạy xác định khi đơn vị đã tuân thủ; "
-                "hãy cập nhật sổ đăng ký rồi chạy lại."
-            )
-        raise TaskError(
-            f"Trạng thái '{status}' không hợp lệ; chỉ nhận: {', '.join(MANUAL_STATUSES)}."
-        )
-    if status == TaskStatus.WAIVED and (not reason or waived_until is None or not approver):
-        raise TaskError(
-            "Miễn trừ cần lý do (--reason), người phê duyệt (--approver) và ngày hết hạn (--until)."
-        )
-    if status == TaskStatus.DISMISSED and not reason:
-        raise TaskError("Bác bỏ cần lý do (--reason).")
+    event = lifecycle.manual_event(status) if status is not None else None
+    _check_reasons(event, reason, waived_until, approver)
     with db.writing(db_engine) as conn:
         task = conn.execute(select(_t()).where(_t().c.id == task_id).with_for_update()).first()
         if task is None:
-            raise TaskError(f"Không có việc số {task_id}.")
-        if status == TaskStatus.WAIVED and waived_until is not None and waived_until <= today():
-            raise TaskError("Ngày hết hạn miễn trừ phải sau hôm nay.")
+            raise TaskNotFound(task_id)
+        if event is Event.WAIVE and waived_until is not None and waived_until <= today():
+            raise TaskError(
+                "task.waiver_expiry_in_past", until=_vn(waived_until), today=_vn(today())
+            )
         if confirm:
-            if status is not None:
-                raise TaskError("Xác nhận không đi cùng thay đổi trạng thái khác.")
-            if task.status not in ACTIVE_STATUSES:
-                raise TaskError(f"Chỉ xác nhận được việc đang mở (hiện: {task.status}).")
-            if task.status == TaskStatus.OPEN:
-                status = TaskStatus.IN_PROGRESS
-        if status == TaskStatus.IN_PROGRESS and task.status not in (
-            TaskStatus.OPEN,
-            TaskStatus.ESCALATED,
-        ):
-            raise TaskError(f"Chỉ việc đang mở mới chuyển sang xử lý (hiện: {task.status}).")
+            if event is not None:
+                raise TaskError("task.confirm_with_status")
+            event = Event.CONFIRM
+        if event is not None:
+            moved = lifecycle.apply(task.status, event)
+            if event is Event.CONFIRM and moved == task.status:
+                status = None  # confirmed where it stands: only the history changes
+            else:
+                status = str(moved)
         values: dict[str, Any] = {}
         if status is not None:
             values["status"] = status
@@ -103,20 +96,15 @@ def update_task(
         if due_on is not None:
             values["due_on"] = due_on
         if not values and not confirm:
-            raise TaskError("Không có thay đổi nào.")
+            raise TaskError("task.no_change")
         before = {k: _plain(getattr(task, k)) for k in values}
         values["updated_at"] = dt.datetime.now(dt.UTC)
         conn.execute(update(_t()).where(_t().c.id == task_id).values(**values))
         after = {k: _plain(v) for k, v in values.items() if k != "updated_at"}
         if approver:
             after["approver"] = approver
-        if confirm:
-            action = "confirmed"
-        elif status in (TaskStatus.WAIVED, TaskStatus.DISMISSED):
-            action = str(status)
-        else:
-            action = "updated"
-        record = {"actor": actor, "action": action, "before": before, "after": after}
+        action = lifecycle.ACTIONS[event] if event is not None else Action.UPDATED
+        record = {"actor": actor, "action": str(action), "before": before, "after": after}
         record |= {"at": values["updated_at"], "note": reason}
         # Task history first, then the audit log: every writer takes the two chains' locks in
         # this order (compliance.chain), so two of them never wait on each other.
@@ -127,6 +115,26 @@ def update_task(
             [{"task_id": task_id, "rule": task.rule, "unit": task.unit, **record}],
         )
         return conn.execute(select(_t()).where(_t().c.id == task_id)).first()
+
+
+def _check_reasons(
+    event: Event | None, reason: str | None, until: dt.date | None, approver: str | None
+) -> None:
+    """A waiver and a dismissal are decisions someone answers for: they say why (and a waiver
+    who approved it, and until when)."""
+    if event is Event.WAIVE:
+        if not reason:
+            raise TaskError("task.reason_required", change="Miễn trừ")
+        if not approver:
+            raise TaskError("task.waiver_needs_approver")
+        if until is None:
+            raise TaskError("task.waiver_needs_expiry")
+    if event is Event.DISMISS and not reason:
+        raise TaskError("task.reason_required", change="Bác bỏ")
+
+
+def _vn(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
 
 
 def _plain(value: Any) -> Any:

@@ -37,9 +37,8 @@ def decide(
     try:
         chosen = Decision(decision)
     except ValueError:
-        raise TaskError(
-            f"Quyết định '{decision}' không hợp lệ; chỉ nhận: confirm, dismiss, waive."
-        ) from None
+        choices = ", ".join(Decision)
+        raise TaskError("task.unknown_decision", decision=decision, choices=choices) from None
     reason, approver = reason.strip(), approver.strip()
     if chosen is Decision.CONFIRM:
         return update_task(
@@ -53,7 +52,7 @@ def decide(
         try:
             until = dt.date.fromisoformat(until) if until else None
         except ValueError:
-            raise TaskError(f"Ngày hết hạn miễn trừ '{until}' không hợp lệ (YYYY-MM-DD).") from None
+            raise TaskError("task.invalid_expiry_date", until=until) from None
     return update_task(
         db_engine,
         task_id,
