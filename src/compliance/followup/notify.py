@@ -23,9 +23,9 @@ from sqlalchemy import Engine, select
 
 from compliance.followup.sync import TaskChange
 from compliance.followup.targets import mask_secrets, mask_url
+from compliance.formatting import date_vn
 from compliance.messages import message
 from compliance.models.followup import NotificationTarget
-from compliance.rules.templates import date_vn
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -13,7 +13,7 @@ from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
 from compliance.engine.render import render_or_fallback
 from compliance.followup.lifecycle import Event
-from compliance.rules.templates import date_vn
+from compliance.formatting import date_vn
 from compliance.rules.validate import LoadedRule
 
 # Why a run reopened a task: stored as the task's reason and as its history note.
