@@ -158,6 +158,7 @@ FIELD_VI = {
     "waived_until": "miễn trừ đến",
     "approver": "người phê duyệt",
 }
+DECISION_VI = {"confirm": "Xác nhận", "dismiss": "Bác bỏ", "waive": "Miễn trừ"}
 COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
 UNIT_VI = {"percent": "%", "count": "số lượng"}
 

@@ -111,12 +111,26 @@ def test_review_a_unit_and_waive_its_task(
     expect(finding.locator("blockquote")).to_contain_text("000_14c18d3c2f2feb98.txt, mục II.1")
     expect(page.get_by_text("Số lao động", exact=True)).to_be_visible()
 
-    # a waiver without an approver is refused, with what to fix
+    # "Bác bỏ" without a reason: the error at the form, in view and focused, the choice kept
     task = page.get_by_test_id("task").first
+    task.get_by_label("Bác bỏ", exact=True).check()
+    task.get_by_role("button", name="Ghi quyết định").click()
+    error = page.get_by_test_id("decision-error")
+    expect(error).to_contain_text("lý do")
+    expect(error).to_be_focused()
+    expect(error).to_be_in_viewport()
+    assert "--reason" not in error.inner_text()  # no command-line flag told to a web user
+    task = page.get_by_test_id("task").first
+    expect(task.get_by_label("Bác bỏ", exact=True)).to_be_checked()  # not back on "Xác nhận"
+
+    # a waiver without an approver is refused, with what to fix, the typed reason kept
     task.get_by_label("Miễn trừ", exact=True).check()
     task.get_by_test_id("reason").fill("Thiếu người phê duyệt")
     task.get_by_role("button", name="Ghi quyết định").click()
-    expect(page.get_by_role("alert")).to_contain_text("người phê duyệt")
+    expect(page.get_by_test_id("decision-error")).to_contain_text("người phê duyệt")
+    task = page.get_by_test_id("task").first
+    expect(task.get_by_test_id("reason")).to_have_value("Thiếu người phê duyệt")
+    expect(task.get_by_label("Miễn trừ", exact=True)).to_be_checked()
     expect(page.get_by_test_id("task-status").first).to_have_text("mới")
 
     # waive with a reason, an approver and an expiry

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from compliance.accounts import Account
+from compliance.followup import lifecycle
+from compliance.followup.lifecycle import Event
 from compliance.followup.manage import TaskError, update_task
 from compliance.models.followup import TaskStatus
 
@@ -22,6 +24,15 @@ class Decision(StrEnum):
     CONFIRM = "confirm"
     DISMISS = "dismiss"
     WAIVE = "waive"
+
+    @property
+    def event(self) -> Event:
+        return Event(str(self))
+
+
+def possible(status: str) -> list[Decision]:
+    """The decisions the lifecycle table allows from ``status``: the form offers only these."""
+    return [d for d in Decision if lifecycle.allowed(status, d.event)]
 
 
 def decide(

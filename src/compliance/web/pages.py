@@ -248,10 +248,22 @@ def decision(
             approver=approver,
             until=until,
         )
-    except TaskError as exc:  # back to the form, with what to fix
-        _flash(request, f"Việc #{task_id}: {exc}", "error")
-    else:
-        _flash(request, f"Đã ghi quyết định cho việc #{task_id}.")
+    except TaskError as exc:  # the case file again, the error at the form, what was typed kept
+        typed = {
+            "task_id": task_id,
+            "decision": decision,
+            "reason": reason,
+            "approver": approver,
+            "until": until.isoformat() if until else "",
+            "error": str(exc),
+        }
+        case = case_file_or_refuse(request, account, task["unit"])
+        response = _page(
+            request, "case.html", account, case=case, statuses=STATUS_VI, refused=typed
+        )
+        response.status_code = 400
+        return response
+    _flash(request, f"Đã ghi quyết định cho việc #{task_id}.")
     return RedirectResponse(f"/units/{task['unit']}#task-{task_id}", status_code=303)
 
 

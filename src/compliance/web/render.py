@@ -12,6 +12,7 @@ from compliance import formatting
 from compliance.engine.facts import SUBJECTS, FactType
 from compliance.formatting import (
     ACTION_VI,
+    DECISION_VI,
     FIELD_VI,
     FINDING_STATUS_VI,
     ROLE_VI,
@@ -20,6 +21,7 @@ from compliance.formatting import (
     number_vn,
 )
 from compliance.formatting import TASK_STATUS_VI as STATUS_VI
+from compliance.review.decisions import possible
 from compliance.review.queries import fact_labels
 from compliance.rules.model import Family
 
@@ -93,10 +95,12 @@ templates.env.filters.update(
     finding_vi=lambda s: FINDING_STATUS_VI.get(s, s),
     role_vi=lambda s: ROLE_VI.get(s, s),
     run_status_vi=lambda s: RUN_STATUS_VI.get(s, s),
+    decision_vi=lambda s: DECISION_VI.get(str(s), s),
     action_vi=lambda s: ACTION_VI.get(s, s),
     field_vi=lambda s: FIELD_VI.get(s, s),
 )
 templates.env.globals["fact_labels"] = fact_labels
+templates.env.globals["possible_decisions"] = possible
 # {% if row.rule is data_quality %}: a data-quality finding is shown as data to correct, never
 # as the unit's breach.
 templates.env.tests["data_quality"] = lambda rule: Family.of(str(rule)) is Family.DATA_QUALITY
