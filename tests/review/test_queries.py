@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select, text
 
 from compliance.followup.manage import update_task
-from compliance.review import queries
+from compliance.review import casefile, queries
 from compliance.review.scope import Scope
 from compliance.rules.model import DATA_QUALITY_PREFIX, Family
 from tests.factories import TASKS
@@ -72,7 +72,7 @@ def test_a_case_file_holds_the_unit_its_chain_tasks_history_and_findings(reviewe
         task_id = queries.flagged(conn, COUNTRY, queries.Filters(q=unit)).rows[0]["id"]
     update_task(reviewed, task_id, actor="ubkt80", confirm=True, reason="đã đối chiếu")
     with reviewed.connect() as conn:
-        case = queries.case_file(conn, Scope("province", "80"), unit)
+        case = casefile.case_file(conn, Scope("province", "80"), unit)
         assert case is not None and (case["code"], case["kind"]) == (unit, "enterprise")
         assert case["registry"]["tax_code"] == unit
         view = dict(case["registry_view"])  # the delivery's Vietnamese headers, not column names
@@ -85,9 +85,9 @@ def test_a_case_file_holds_the_unit_its_chain_tasks_history_and_findings(reviewe
         assert {f["rule"] for f in case["findings"]} >= {t["rule"] for t in case["tasks"]}
         assert [a["action"] for a in case["audit"]] == ["confirmed"]
         # another province's reviewer finds the unit, but none of its work
-        elsewhere = queries.case_file(conn, Scope("province", "66"), unit)
+        elsewhere = casefile.case_file(conn, Scope("province", "66"), unit)
         assert elsewhere is not None and elsewhere["tasks"] == [] and elsewhere["findings"] == []
-        assert queries.case_file(conn, COUNTRY, "KHÔNG-CÓ") is None
+        assert casefile.case_file(conn, COUNTRY, "KHÔNG-CÓ") is None
         # the audit log shows the act inside the province only
         assert any(
             a["task_id"] == task_id for a in queries.audit_log(conn, Scope("province", "80"))

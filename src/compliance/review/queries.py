@@ -7,17 +7,15 @@ the caller's :class:`Scope` — there is no unscoped variant to call by mistake.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, case, func, literal, not_, or_, select
 from sqlmodel import SQLModel
 
-from compliance.engine.facts import SUBJECTS
 from compliance.folding import fold
 from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
-from compliance.registry.contract import table_for_name
-from compliance.registry.hierarchy import chain_of
 from compliance.review.scope import Scope
 from compliance.rules.model import DATA_QUALITY_PREFIX, Family
 from compliance.settings import today
@@ -259,10 +257,33 @@ def flagged(conn: Connection, scope: Scope, filters: Filters, page: int = 1) -> 
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return Page(_rows(conn.execute(statement)), total, page)
+    rows = _rows(conn.execute(statement))
+    return Page(with_body_names(conn, rows), total, page)
 
 
-def choices(conn: Connection, scope: Scope) -> dict[str, list[str]]:
+def union_names(conn: Connection, codes: Iterable[str | None]) -> dict[str, str]:
+    """Union code → name, for the codes that are unions (an assignee may be a person)."""
+    wanted = sorted({c for c in codes if c})
+    unions = _t("unions")
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        statement = select(unions.c.code, unions.c.name).where(unions.c.code.in_(chunk))
+        names.update((code, name) for code, name in conn.execute(statement) if name)
+    return names
+
+
+def with_body_names(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each task row with ``assignee_name`` and ``responsible_name``: the body's name where the
+    code is a union's (people read "Công đoàn Khu công nghiệp", not "CDCT-80-007")."""
+    names = union_names(conn, [r.get(k) for r in rows for k in ("assignee", "responsible_code")])
+    for row in rows:
+        row["assignee_name"] = names.get(row.get("assignee") or "", row.get("assignee"))
+        row["responsible_name"] = names.get(row.get("responsible_code") or "")
+    return rows
+
+
+def choices(conn: Connection, scope: Scope) -> dict[str, list[Any]]:
     """Values the filter menus offer: only what exists inside the scope."""
     tasks = _t("follow_up_tasks")
 
@@ -270,151 +291,14 @@ def choices(conn: Connection, scope: Scope) -> dict[str, list[str]]:
         statement = select(column).where(scope.covers(tasks), column.is_not(None)).distinct()
         return sorted(v for (v,) in conn.execute(statement).all())
 
+    assignees = distinct(tasks.c.assignee)
+    names = union_names(conn, assignees)
     return {
         "rules": distinct(tasks.c.rule),
         "provinces": distinct(tasks.c.province_code),
-        "assignees": distinct(tasks.c.assignee),
+        # (value, what the menu shows): bodies by name, people as typed; sorted as shown
+        "assignees": sorted(((a, names.get(a, a)) for a in assignees), key=lambda p: p[1]),
     }
-
-
-# -- the case file --------------------------------------------------------------------------
-
-_UNIT_TABLES = (
-    ("enterprise", "enterprises", "tax_code"),
-    ("union", "unions", "code"),
-    ("complaint", "complaints", "id"),
-    ("chair_election", "chair_elections", "id"),
-)
-_TABLE_OF = {kind: table_name for kind, table_name, _ in _UNIT_TABLES}
-
-
-def registry_view(table_name: str, row: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The registry row as the delivery's Vietnamese headers and choice names show it."""
-    table = table_for_name(table_name)
-    view: list[tuple[str, Any]] = []
-    for name, value in row.items():
-        column = table.column(name) if table and name in table.column_names else None
-        if column is None:
-            view.append((name, value))
-            continue
-        if column.choices and value in column.choices and column.choices[value]:
-            value = column.choices[value][0]
-        view.append((column.label_vi, value))
-    return view
-
-
-def fact_labels(subject_name: str) -> dict[str, str]:
-    subject = SUBJECTS.get(subject_name)
-    return {name: fact.label_vi for name, fact in subject.facts.items()} if subject else {}
-
-
-def find_unit(conn: Connection, code: str) -> tuple[str, dict[str, Any]] | None:
-    for kind, table_name, key in _UNIT_TABLES:
-        table = _t(table_name)
-        row = conn.execute(select(table).where(table.c[key] == code)).mappings().first()
-        if row is not None:
-            return kind, dict(row)
-    return None
-
-
-def case_file(
-    conn: Connection, scope: Scope, code: str, found: tuple[str, dict[str, Any]] | None = None
-) -> dict[str, Any] | None:
-    """Everything about one unit a reviewer needs to decide. None when it is not in the registry;
-    callers check the scope first (403 is not 404) and may pass what ``find_unit`` found."""
-    found = found or find_unit(conn, code)
-    if found is None:
-        return None
-    kind, registry = found
-    findings, events = _t("findings"), _t("task_events")
-    units = [code, *_owned_units(conn, kind, code)]
-    task_rows = _unit_tasks(conn, scope, units)
-    latest = (
-        select(func.max(findings.c.id))
-        .where(findings.c.unit.in_(units))
-        .group_by(findings.c.rule, findings.c.unit, findings.c.period_key)
-    )
-    finding_rows = _rows(
-        conn.execute(
-            select(findings, _t("compliance_runs").c.as_of.label("run_as_of"))
-            .join(_t("compliance_runs"), _t("compliance_runs").c.id == findings.c.run_id)
-            .where(findings.c.id.in_(latest), scope.covers(findings))
-            .order_by(findings.c.rule, findings.c.period_key)
-        )
-    )
-    task_ids = [t["id"] for t in task_rows]
-    history = _rows(
-        conn.execute(select(events).where(events.c.task_id.in_(task_ids)).order_by(events.c.id))
-    )
-    by_task: dict[int, list[dict[str, Any]]] = {}
-    for event in history:
-        by_task.setdefault(event["task_id"], []).append(event)
-    for task in task_rows:
-        task["events"] = by_task.get(task["id"], [])
-    audit_rows = _audit(conn, units, task_ids)
-    return {
-        "code": code,
-        "kind": kind,
-        "registry": registry,
-        "registry_view": registry_view(_TABLE_OF[kind], registry),
-        "chain": _chain(conn, kind, registry),
-        "tasks": task_rows,
-        "findings": finding_rows,
-        "audit": audit_rows,
-    }
-
-
-def unit_audit(conn: Connection, scope: Scope, code: str) -> list[dict[str, Any]]:
-    """The audit entries of a case file, without the rest of it."""
-    found = find_unit(conn, code)
-    if found is None:
-        return []
-    units = [code, *_owned_units(conn, found[0], code)]
-    return _audit(conn, units, [t["id"] for t in _unit_tasks(conn, scope, units)])
-
-
-def _unit_tasks(conn: Connection, scope: Scope, units: list[str]) -> list[dict[str, Any]]:
-    tasks = _t("follow_up_tasks")
-    statement = select(tasks).where(tasks.c.unit.in_(units), scope.covers(tasks))
-    return _rows(conn.execute(statement.order_by(tasks.c.id)))
-
-
-def _audit(conn: Connection, units: list[str], task_ids: list[int]) -> list[dict[str, Any]]:
-    audit = _t("audit_log")
-    statement = select(audit).where(or_(audit.c.unit.in_(units), audit.c.task_id.in_(task_ids)))
-    return _rows(conn.execute(statement.order_by(audit.c.id.desc())))
-
-
-def _owned_units(conn: Connection, kind: str, code: str) -> list[str]:
-    """A union's case file also holds its complaints and chair elections."""
-    if kind != "union":
-        return []
-    owned: list[str] = []
-    for table_name in ("complaints", "chair_elections"):
-        table = _t(table_name)
-        owned += [i for (i,) in conn.execute(select(table.c.id).where(table.c.union_code == code))]
-    return owned
-
-
-def _chain(conn: Connection, kind: str, registry: dict[str, Any]) -> list[dict[str, Any]]:
-    """The unit's union and the unions above it today: who answers for it."""
-    unions = _t("unions")
-    start: str | None
-    if kind == "union":
-        start = registry["code"]
-    elif kind == "enterprise":
-        start = conn.execute(
-            select(unions.c.code).where(unions.c.enterprise_tax_code == registry["tax_code"])
-        ).scalar()
-    else:
-        start = registry.get("union_code")
-    if start is None:
-        return []
-    codes = chain_of(conn, start, today())
-    names = dict(
-        conn.execute(select(unions.c.code, unions.c.name).where(unions.c.code.in_(codes))).all()
-    )
-    return [{"code": c, "name": names.get(c, c)} for c in codes]
 
 
 def task_in_scope(conn: Connection, scope: Scope, task_id: int) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from compliance.accounts import Account
 from compliance.followup.manage import update_task
-from compliance.review import queries, runs
+from compliance.review import casefile, queries, runs
 from compliance.review.decisions import Decision, decide
 from compliance.rules.model import Family
 from compliance.web.auth import (
@@ -178,7 +178,7 @@ def decisions(
         if unit is not None:
             if not scope.contains(conn, unit):
                 raise HTTPException(403, f"Đơn vị {unit} nằm ngoài phạm vi của bạn.")
-            entries = queries.unit_audit(conn, scope, unit)
+            entries = casefile.unit_audit(conn, scope, unit)
         else:
             entries = queries.audit_log(conn, scope)
     return [_jsonable(e) for e in entries]

@@ -17,7 +17,7 @@ from fastapi import Depends, HTTPException, Request
 
 from compliance.accounts import Account, end_sessions, get_account
 from compliance.models.accounts import Role
-from compliance.review import queries, runs
+from compliance.review import casefile, queries, runs
 from compliance.review.scope import Scope
 
 CSRF_FIELD = "csrf_token"
@@ -136,11 +136,11 @@ def case_file_or_refuse(request: Request, account: Account, code: str) -> dict[s
     """A unit's case file: 404 when the registry has no such unit, 403 when it is outside."""
     scope = scope_of(request, account)
     with request.app.state.engine.connect() as conn:
-        found = queries.find_unit(conn, code)
+        found = casefile.find_unit(conn, code)
         if found is None:
             raise HTTPException(404, f"Không có đơn vị mã {code} trong sổ đăng ký.")
         if not scope.contains(conn, code):
             raise HTTPException(403, f"Đơn vị {code} nằm ngoài phạm vi của bạn ({scope.label}).")
-        case = queries.case_file(conn, scope, code, found)
+        case = casefile.case_file(conn, scope, code, found)
     assert case is not None
     return case

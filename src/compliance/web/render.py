@@ -21,8 +21,9 @@ from compliance.formatting import (
     number_vn,
 )
 from compliance.formatting import TASK_STATUS_VI as STATUS_VI
+from compliance.registry.places import province_label
+from compliance.review.casefile import fact_labels
 from compliance.review.decisions import possible
-from compliance.review.queries import fact_labels
 from compliance.rules.model import Family
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -96,6 +97,8 @@ templates.env.filters.update(
     role_vi=lambda s: ROLE_VI.get(s, s),
     run_status_vi=lambda s: RUN_STATUS_VI.get(s, s),
     decision_vi=lambda s: DECISION_VI.get(str(s), s),
+    province_vi=province_label,
+    subject_vi=lambda kind: SUBJECTS[kind].label_vi if kind in SUBJECTS else kind,
     action_vi=lambda s: ACTION_VI.get(s, s),
     field_vi=lambda s: FIELD_VI.get(s, s),
 )

@@ -1,0 +1,42 @@
+"""Names where people read codes (issue 16.5): provinces, wards, bodies, complaints."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from tests.web.conftest import Reviewed
+
+
+def test_lists_and_case_files_name_places_and_bodies(
+    reviewed: Reviewed, client_for: Callable[..., TestClient]
+) -> None:
+    client = client_for("inspector80")
+    page = html.unescape(client.get("/units", headers={"Accept": "text/html"}).text)
+    assert "Tây Ninh (80)" in page
+    with reviewed.engine.connect() as conn:
+        body, name = conn.execute(
+            text(
+                "SELECT t.assignee, u.name FROM follow_up_tasks t JOIN unions u ON u.code = "
+                "t.assignee WHERE t.province_code = '80' ORDER BY t.id LIMIT 1"
+            )
+        ).one()
+        enterprise, ward = conn.execute(
+            text("SELECT tax_code, ward_code FROM enterprises e JOIN follow_up_tasks t "
+                 "ON t.unit = e.tax_code WHERE e.province_code = '80' LIMIT 1")
+        ).one()  # fmt: off
+        complaint = conn.execute(
+            text("SELECT unit FROM follow_up_tasks WHERE rule = 'complaint.resolution' "
+                 "AND province_code = '80' LIMIT 1")
+        ).scalar()  # fmt: off
+    assert f'<option value="{body}" >{name}</option>' in page  # the menu shows the body's name
+    case = html.unescape(client.get(f"/units/{enterprise}", headers={"Accept": "text/html"}).text)
+    assert "Tây Ninh (80)" in case and f" ({ward})</dd>" in case
+    assert f"<dd>{ward}</dd>" not in case  # the ward is named, not only numbered
+    if complaint:
+        title = client.get(f"/units/{complaint}", headers={"Accept": "text/html"}).text
+        assert f"Đơn thư {complaint}" in html.unescape(title)
+        assert f"{complaint} ({complaint})" not in title
