@@ -278,19 +278,37 @@ def show_task(task_id: Annotated[int, typer.Argument(help="Task number.")]) -> N
         task, events = get_task(db.make_engine(), task_id)
     except ComplianceError as exc:
         raise _fail(exc) from None
+    from compliance import formatting as vn
+    from compliance.registry.places import province_label
+
     console.print(f"[bold]Việc #{task.id}: {escape(task.title)}[/bold]")
-    for key, value in task_dict(task).items():
-        if value is not None and key not in ("id", "title"):
-            console.print(f"  {key}: {escape(str(value))}", highlight=False)
+    shown = (
+        ("Quy tắc", task.rule),
+        ("Đơn vị", f"{task.unit_name or ''} ({task.unit})"),
+        ("Kỳ", vn.period_vn(task.period_key)),
+        ("Trạng thái", vn.label(vn.TASK_STATUS_VI, task.status)),
+        ("Phát hiện", vn.label(vn.FINDING_STATUS_VI, task.finding_status)),
+        ("Mức độ", vn.label(vn.SEVERITY_VI, task.severity)),
+        ("Hạn xử lý", vn.date_vn(task.due_on)),
+        ("Người phụ trách", task.assignee),
+        ("Cơ quan chịu trách nhiệm", task.responsible_code),
+        ("Tỉnh", province_label(task.province_code)),
+        ("Cấp chuyển lên", vn.number_vn(task.escalation_level) if task.escalation_level else ""),
+        ("Miễn trừ đến", vn.date_vn(task.waived_until)),
+        ("Lý do", task.reason),
+    )
+    for name, value in shown:
+        if value:
+            console.print(f"  {name}: {escape(str(value))}", highlight=False)
     console.print(escape(task.body), highlight=False)
-    history = RichTable(title="Lịch sử")
+    history = RichTable(title="Lịch sử (giờ Việt Nam)")
     for heading in ("Lúc", "Ai", "Việc", "Trước", "Sau", "Ghi chú"):
         history.add_column(heading)
     for event in events:
         history.add_row(
-            f"{event.at:%d/%m/%Y %H:%M}", escape(event.actor), event.action,
-            escape(json.dumps(event.before, ensure_ascii=False)),
-            escape(json.dumps(event.after, ensure_ascii=False)), escape(event.note or ""),
+            vn.datetime_vn(event.at), escape(event.actor), vn.label(vn.ACTION_VI, event.action),
+            escape(vn.fields_text(event.before)), escape(vn.fields_text(event.after)),
+            escape(event.note or ""),
         )  # fmt: off
     console.print(history)
 

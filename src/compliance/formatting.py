@@ -157,10 +157,59 @@ FIELD_VI = {
     "reason": "lý do",
     "waived_until": "miễn trừ đến",
     "approver": "người phê duyệt",
+    "finding_status": "mức phát hiện",
+    "escalation_level": "cấp chuyển lên",
+    "request": "yêu cầu số",
+    "as_of": "ngày xét",
+    "units": "đơn vị",
+    "rules": "quy tắc",
+    "province": "tỉnh",
+    "historical": "rà soát lịch sử",
+    "role": "vai trò",
+    "scope": "phạm vi",
+    "name": "tên",
 }
 DECISION_VI = {"confirm": "Xác nhận", "dismiss": "Bác bỏ", "waive": "Miễn trừ"}
 COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
 UNIT_VI = {"percent": "%", "count": "số lượng"}
+
+
+# The values a task's or an account's recorded change holds, by field (audit log, history).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": TASK_STATUS_VI,
+    "finding_status": FINDING_STATUS_VI,
+    "role": ROLE_VI,
+    "severity": SEVERITY_VI,
+}
+DATE_FIELDS = frozenset({"due_on", "waived_until", "as_of"})  # ISO text in recorded JSON
+
+
+def field_text(field: str, value: Any) -> str:
+    """One recorded value as people read it: a status by name, a date as a date, a list (a
+    run's units or rules) as its items ("tất cả" when empty), nothing as "—"."""
+    if value is None:
+        return "—"
+    if field in DATE_FIELDS and isinstance(value, str):
+        try:
+            return date_vn(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    if field in VALUE_LABELS and isinstance(value, str):
+        return VALUE_LABELS[field].get(value, value)
+    if isinstance(value, list):
+        return ", ".join(field_text("", v) for v in value) if value else "tất cả"
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int | float):
+        return number_vn(value)
+    return date_vn(value) if isinstance(value, dt.date) else str(value)
+
+
+def fields_text(values: dict[str, Any] | None) -> str:
+    """A recorded change, "trạng thái: mới; hạn xử lý: 01/10/2026", or "—"."""
+    if not values:
+        return "—"
+    return "; ".join(f"{label(FIELD_VI, k)}: {field_text(k, v)}" for k, v in values.items())
 
 
 def label(labels: dict[str, str], value: Any) -> str:

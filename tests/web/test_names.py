@@ -40,3 +40,20 @@ def test_lists_and_case_files_name_places_and_bodies(
         title = client.get(f"/units/{complaint}", headers={"Accept": "text/html"}).text
         assert f"Đơn thư {complaint}" in html.unescape(title)
         assert f"{complaint} ({complaint})" not in title
+
+
+def test_the_audit_log_reads_statuses_and_runs_in_vietnamese(
+    reviewed: Reviewed, client_for: Callable[..., TestClient]
+) -> None:
+    with reviewed.engine.connect() as conn:
+        task = conn.execute(
+            text("SELECT id FROM follow_up_tasks WHERE status = 'open' AND province_code = '80' "
+                 "AND rule = 'review.quarterly' ORDER BY id DESC LIMIT 1")
+        ).scalar_one()  # fmt: off
+    client = client_for("inspector80")
+    done = client.post(f"/api/tasks/{task}/decision", json={"decision": "confirm"})
+    assert done.status_code == 200, done.text
+    page = html.unescape(client.get("/audit", headers={"Accept": "text/html"}).text)
+    assert "trạng thái: đang xử lý" in page
+    for raw in ("in_progress", "['", "[]", "open →"):
+        assert raw not in page, raw

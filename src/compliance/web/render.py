@@ -69,13 +69,9 @@ def as_date(value: Any) -> str:
     return plain(value)
 
 
-# What the audit log's before/after hold as ISO text: the task's date fields.
-DATE_FIELDS = frozenset({"due_on", "waived_until"})
-
-
 def field_value(value: Any, field: str) -> str:
     """One before/after value of the audit log, by the field it belongs to."""
-    return as_date(value) if field in DATE_FIELDS else plain(value)
+    return formatting.field_text(field, value)
 
 
 def fact_value(value: Any, subject: str, fact: str) -> str:
