@@ -150,6 +150,12 @@ ACTION_VI = {
     "user_added": "tạo tài khoản",
     "run_requested": "yêu cầu chạy kiểm tra",
 }
+CHANGE_VI = {  # what a run did to a body's tasks, as its digest counts it
+    "opened": "việc mới",
+    "reopened": "việc mở lại",
+    "escalated": "việc chuyển lên",
+    "resolved": "việc đã khắc phục",
+}
 FIELD_VI = {
     "status": "trạng thái",
     "assignee": "người phụ trách",

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
             "'.compliance-secret' beside the database file (created on first use)."
         ),
     )
+    base_url: str = Field(
+        default="",
+        description=(
+            "Address of the review web UI as bodies reach it (https://giamsat.ldld.vn): "
+            "digests link each body to its tasks there; empty: no link."
+        ),
+    )
     dask_address: str = Field(
         default="",
         description=(

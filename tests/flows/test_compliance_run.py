@@ -304,6 +304,16 @@ def test_dry_run_writes_nothing_and_returns_the_digests(registry):
     committee = digests["Ủy ban kiểm tra Liên đoàn Lao động tỉnh Tây Ninh"]
     assert "chưa tự kiểm tra tài chính cùng cấp năm 2024" in committee
     assert "Minh Phát" not in committee
+    assert "compliance tasks" not in federation  # a body is not told to type a command
+    assert "giao diện rà soát" in federation  # no COMPLIANCE_BASE_URL: no link, but where
+
+
+def test_digests_link_each_body_to_its_tasks_and_count_in_vietnamese(registry, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_BASE_URL", "https://giamsat.example.vn/")
+    get_settings.cache_clear()
+    result = run(dry_run=True)
+    kcn = next(d for d in result["digests"] if "Công đoàn các Khu công nghiệp" in d.splitlines()[0])
+    assert "https://giamsat.example.vn/units?assignee=KCN-80" in kcn
 
 
 class _Inbox(BaseHTTPRequestHandler):
@@ -335,6 +345,7 @@ def test_each_body_gets_its_digest_through_apprise(registry):
         server.server_close()
     [message] = _Inbox.received
     assert message["title"].startswith("[Tuân thủ công đoàn] Công đoàn các Khu công nghiệp:")
+    assert "việc mới" in message["title"] and "opened" not in message["title"]
     assert "Chưa làm việc định kỳ với CĐCS Sao Mai" in message["message"]
     assert "Minh Phát" not in message["message"]  # the federation's task is not KCN's
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -23,9 +24,10 @@ from sqlalchemy import Engine, select
 
 from compliance.followup.sync import TaskChange
 from compliance.followup.targets import mask_secrets, mask_url
-from compliance.formatting import date_vn
+from compliance.formatting import CHANGE_VI, date_vn, number_vn
 from compliance.messages import message
 from compliance.models.followup import NotificationTarget
+from compliance.settings import get_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -64,12 +66,23 @@ def digests(
         label = items[0].body_label
         grouped = {action: [c for c in items if c.action == action]
                    for action in ("opened", "reopened", "escalated", "resolved")}  # fmt: off
-        text = template.render(body=label, as_of=as_of, run_id=run_id, **grouped)
-        counts = ", ".join(f"{len(v)} {k}" for k, v in grouped.items() if v)
+        link = _tasks_link(key, items[0].body.code)
+        text = template.render(body=label, as_of=as_of, run_id=run_id, link=link, **grouped)
+        counts = ", ".join(f"{number_vn(len(v))} {CHANGE_VI[k]}" for k, v in grouped.items() if v)
         title = f"[Tuân thủ công đoàn] {label}: {counts} ({date_vn(as_of)})"
         urls = tuple(targets.get(key, []) + targets.get("*", []))
         result.append(Digest(key, label, title, text, urls))
     return result
+
+
+def _tasks_link(key: str, code: str | None) -> str | None:
+    """The body's own tasks in the review web UI (COMPLIANCE_BASE_URL), or None without one."""
+    base = get_settings().base_url.rstrip("/")
+    if not base:
+        return None
+    if key == "*" or not code:
+        return f"{base}/units"
+    return f"{base}/units?{urlencode({'assignee': code})}"
 
 
 @dataclass(frozen=True)
