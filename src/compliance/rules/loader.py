@@ -183,12 +183,19 @@ def line_of(data: Any, path: Sequence[str | int]) -> int:
     return line
 
 
+SOURCES = "sources"  # the seed documents and their catalogue (rules/documents.py), not rules
+
+
 def rule_files(paths: Sequence[Path]) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` under the given files and folders, sorted."""
+    """Every ``*.yaml``/``*.yml`` under the given files and folders, sorted (but the sources)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            found.extend(
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml") and SOURCES not in p.relative_to(path).parts
+            )
         elif path.exists():
             found.append(path)
     return sorted(found)
