@@ -69,7 +69,7 @@ def test(
     rule: Annotated[list[str] | None, typer.Option(help="Only these rule ids.")] = None,
 ) -> None:
     """Run each rule's shipped cases on every engine (SQL, durable-rules, Python)."""
-    from compliance.rules.testing import run_all
+    from compliance.engine.cases import run_all
 
     loaded = [r for r in _load(paths) if not rule or r.id in rule]
     results = run_all(loaded)

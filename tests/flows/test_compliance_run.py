@@ -19,11 +19,11 @@ from prefect.client.orchestration import get_client
 from sqlalchemy import Engine, func, select, text
 
 from compliance import db
+from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
 from compliance.followup.manage import update_task
 from compliance.models.followup import FollowUpTask, NotificationTarget, TaskEvent
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
 

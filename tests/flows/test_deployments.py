@@ -22,8 +22,8 @@ from prefect.server.schemas.schedules import CronSchedule
 from sqlalchemy import text
 
 from compliance import db
+from compliance.engine.cases import write_registry
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 
 ROOT = Path(__file__).parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")

@@ -10,8 +10,8 @@ import yaml
 from compliance.reports import charts
 from compliance.reports.context import Document, FindingCount, OverdueTask, ReportData, date_vn
 from compliance.reports.render import TEMPLATES, add_charts, environment, render_html
+from compliance.rules.target_format import Target
 from compliance.targets.figures import figure
-from compliance.targets.model import Target
 from compliance.targets.scorecard import (
     GroupFigure,
     Scorecard,

@@ -29,11 +29,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine import conditions
 from compliance.exceptions import ComplianceError
+from compliance.vocabulary import conditions
 
 if TYPE_CHECKING:
-    from compliance.engine.evaluate import Plan
+    from compliance.engine.plan import Plan
 
 BATCH = 20_000
 

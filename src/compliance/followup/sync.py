@@ -20,10 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from compliance import chain
 from compliance.engine import evaluate as engine
-from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
-from compliance.engine.periods import PeriodKind, judged_period, parse_period
-from compliance.engine.render import render_or_fallback
 from compliance.followup import guard
 from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
@@ -37,8 +34,11 @@ from compliance.models.followup import (
     TaskEvent,
     TaskStatus,
 )
+from compliance.rules.render import render_or_fallback
 from compliance.rules.templates import date_vn
 from compliance.rules.validate import LoadedRule
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.periods import PeriodKind, judged_period, parse_period
 
 Key = tuple[str, str, str]  # rule, unit, period ("" for none)
 _CHUNK = 900

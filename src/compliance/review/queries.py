@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Connection, case, func, not_, or_, select
 from sqlmodel import SQLModel
 
-from compliance.engine.facts import SUBJECTS
 from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.review.scope import Scope
 from compliance.rules.model import DATA_QUALITY_PREFIX, Family
 from compliance.settings import today
+from compliance.vocabulary.facts import SUBJECTS
 
 PAGE_SIZE = 25
 TREND_RUNS = 12

@@ -27,13 +27,11 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ValidationError
 
-from compliance.engine import conditions
-from compliance.engine.facts import SUBJECTS, FactType
-from compliance.engine.periods import PeriodKind
 from compliance.exceptions import ComplianceError
 from compliance.registry.contract import TABLES_BY_NAME
 from compliance.rules import model
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
+from compliance.rules.target_format import check_target
 from compliance.rules.templates import (
     MAX_DAYS,
     RULE_FIELDS,
@@ -42,7 +40,10 @@ from compliance.rules.templates import (
     attribute_uses,
 )
 from compliance.rules.trial import render_failures
-from compliance.targets.model import check_target
+from compliance.vocabulary import conditions
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.periods import PeriodKind
+from compliance.vocabulary.subjects import FactType
 
 
 def default_rules_dir() -> Path:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compliance.targets.model import Target
+from compliance.rules.target_format import Target
 
 _EPS = 1e-9
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
-from compliance.engine.facts import SUBJECTS, FactType
 from compliance.models.accounts import ROLE_VI, RUN_STATUS_VI
 from compliance.models.followup import STATUS_VI
 from compliance.review.queries import FINDING_STATUS_VI, SEVERITY_VI, fact_labels
@@ -16,6 +15,8 @@ from compliance.rules.model import Family
 from compliance.rules.templates import date_vn as rule_date_vn
 from compliance.rules.templates import number_vn
 from compliance.settings import TIMEZONE
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.subjects import FactType
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_
 
-from compliance.engine.facts import _SQL_TYPES, Context, Fact
+from compliance.vocabulary.subjects import SQL_TYPES, Context, Fact
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -214,7 +214,7 @@ def to_sql(
     """A bound tree as a two-valued SQL boolean over the facts' expressions."""
     if isinstance(node, Compare):
         expr = expressions[node.fact]
-        value = literal(node.value, _SQL_TYPES[facts[node.fact].type])
+        value = literal(node.value, SQL_TYPES[facts[node.fact].type])
         return func.coalesce(OPERATORS[node.op](expr, value), false())
     if isinstance(node, IsNull):
         expr = expressions[node.fact]
