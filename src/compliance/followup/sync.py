@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from compliance import chain
+from compliance.bulk import JsonMemo, insert_rows
 from compliance.engine import evaluate as engine
 from compliance.engine.findings import Finding
 from compliance.followup import guard
-from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.responsible import Body, Hierarchy, subject_of
 from compliance.memory import gc_paused
 from compliance.models.followup import (
