@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from compliance.engine.evaluate import Scope, plans, unit_facts
-from compliance.rules.validate import LoadedRule
+from compliance.rules.loaded import LoadedRule
 from compliance.vocabulary import conditions
 
 

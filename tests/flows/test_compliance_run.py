@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flows.compliance_run import RunParameters, compliance_run
-from flows.escalation import escalation_check
 from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from sqlalchemy import Engine, func, select, text
@@ -21,6 +19,8 @@ from sqlalchemy import Engine, func, select, text
 from compliance import db
 from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
+from compliance.flows.compliance_run import RunParameters, compliance_run
+from compliance.flows.escalation import escalation_check
 from compliance.followup.manage import update_task
 from compliance.models.followup import FollowUpTask, NotificationTarget, TaskEvent
 from compliance.registry.importer import import_folder

@@ -56,6 +56,18 @@ def test_every_deployment_loads_its_flow_and_its_parameters_validate():
             assert set(deployment["parameters"]["parameters"]["rules"]) <= known
 
 
+def test_the_repository_entry_points_are_the_package_flows():
+    """prefect.yaml deploys flows/*.py; they only hand over the package's flow objects, so an
+    installed wheel and a checkout run the same code."""
+    from compliance.flows.compliance_run import compliance_run
+    from compliance.flows.escalation import escalation_check
+
+    expected = {"compliance_run": compliance_run, "escalation_check": escalation_check}
+    for entrypoint in {d["entrypoint"] for d in deployments()}:
+        name = entrypoint.rsplit(":", 1)[1]
+        assert load_flow_from_entrypoint(str(ROOT / entrypoint)) is expected[name]
+
+
 def test_the_schedules_are_the_ones_operators_expect():
     by_name = {d["name"]: d for d in deployments()}
     start = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)

@@ -20,10 +20,10 @@ from compliance import db
 from compliance.engine.evaluate import Method, Scope, evaluate
 from compliance.engine.findings import Finding
 from compliance.registry.importer import import_folder
+from compliance.rules.loaded import LoadedRule
 from compliance.rules.model import RuleCase
 from compliance.rules.render import evaluate_expression, render
 from compliance.rules.templates import describe_error
-from compliance.rules.validate import LoadedRule
 
 METHODS: tuple[Method, ...] = ("sql", "durable", "python")
 Key = tuple[str, str | None, str]

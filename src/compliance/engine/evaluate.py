@@ -26,8 +26,8 @@ from compliance.engine.durable import judge_durable
 from compliance.engine.findings import Finding
 from compliance.engine.plan import Plan
 from compliance.memory import gc_paused
+from compliance.rules.loaded import LoadedRule
 from compliance.rules.templates import attribute_uses
-from compliance.rules.validate import LoadedRule
 from compliance.vocabulary import conditions
 from compliance.vocabulary.facts import SUBJECTS
 from compliance.vocabulary.periods import Period, PeriodKind, judged_periods

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select, union_all
 
 from compliance.engine.evaluate import Partition, Scope
 from compliance.engine.findings import Finding
-from compliance.rules.validate import LoadedRule
+from compliance.rules.loaded import LoadedRule
 from compliance.vocabulary.subjects import registry_table
 
 

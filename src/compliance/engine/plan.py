@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.rules.validate import LoadedRule
+from compliance.rules.loaded import LoadedRule
 from compliance.vocabulary import conditions
 from compliance.vocabulary.subjects import Context, Subject
 

@@ -32,7 +32,9 @@ class LineList(list[Any]):
 
 
 MAX_FILE_BYTES = 1_000_000
-MAX_NESTING = 120  # YAML levels; a condition 50 deep (validate.MAX_CONDITION_DEPTH) needs ~102
+MAX_NESTING = (
+    120  # YAML levels; a condition 50 deep (MAX_CONDITION_DEPTH) needs ~102
+)
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # SQLite's INTEGER
 
 
