@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_
 
+from compliance.exceptions import ComplianceError
 from compliance.vocabulary.subjects import SQL_TYPES, Context, Fact
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -41,8 +42,10 @@ DATE_SHIFTS = ("days_after_as_of", "days_before_as_of")
 COMBINATORS = ("all", "any", "not")
 
 
-class ConditionError(ValueError):
+class ConditionError(ComplianceError, ValueError):
     """A condition that cannot be understood; ``path`` locates it inside the condition."""
+
+    code = "rules.condition"
 
     def __init__(self, path: tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
