@@ -15,9 +15,10 @@ def load_flows() -> Any:
     """The ``compliance.flows`` package (compliance_run, escalation)."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from compliance import flows
+    import compliance.flows.compliance_run
+    import compliance.flows.escalation
     from compliance.prefect_server import bind_temporary_server
 
     bind_temporary_server()  # a kill -9 of this process must not leave Prefect's server running
 
-    return flows
+    return compliance.flows

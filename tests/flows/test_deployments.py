@@ -68,6 +68,21 @@ def test_the_repository_entry_points_are_the_package_flows():
         assert load_flow_from_entrypoint(str(ROOT / entrypoint)) is expected[name]
 
 
+def test_the_cli_and_the_web_ui_load_both_package_flows():
+    """``compliance run``/``escalate`` and "run now" reach the flows through load_flows; in a
+    fresh process, so nothing imported here makes up for a submodule it forgot to import."""
+    probe = (
+        "from compliance.orchestration import load_flows; f = load_flows(); "
+        "print(f.compliance_run.compliance_run.name, f.compliance_run.RunParameters.__name__, "
+        "f.escalation.escalation_check.name)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["compliance-run", "RunParameters", "escalation-check"]
+
+
 def test_the_schedules_are_the_ones_operators_expect():
     by_name = {d["name"]: d for d in deployments()}
     start = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC)
