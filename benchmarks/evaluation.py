@@ -23,9 +23,9 @@ from sqlalchemy import text
 
 from compliance import db
 from compliance.engine.evaluate import Scope, evaluate
-from compliance.engine.periods import PeriodKind, judged_period
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
+from compliance.vocabulary.periods import PeriodKind, judged_period
 
 OUT = Path(__file__).parent / "out"
 AS_OF = dt.date(2026, 10, 1)

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from compliance.engine import conditions
 from compliance.engine.evaluate import Scope, plans, unit_facts
-from compliance.rules.validate import LoadedRule
+from compliance.rules.loaded import LoadedRule
+from compliance.vocabulary import conditions
 
 
 def _host(hits: dict[str, list[str]]) -> Any:

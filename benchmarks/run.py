@@ -184,9 +184,8 @@ def phase_partitioned(url: str, shares: int) -> dict[str, Any]:
 
 
 def _partitioned_once(rules: Any, shares: int, workers: int) -> dict[str, Any]:
-    from flows.compliance_run import RunParameters, dask_runner, evaluate_partitioned
-
     from compliance.engine.evaluate import Scope
+    from compliance.flows.compliance_run import RunParameters, dask_runner, evaluate_partitioned
 
     runner = dask_runner(RunParameters(partitions=shares, workers=workers))
     started = time.perf_counter()

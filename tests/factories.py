@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 
 from compliance import db
+from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
 from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.accounts import AuditEntry
 from compliance.models.followup import FollowUpTask, TaskEvent
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 from compliance.rules.validate import LoadedRule, load_rules
 
 TASKS = FollowUpTask.__table__  # type: ignore[attr-defined]

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, literal, select, update
+from sqlmodel import SQLModel
 
 from compliance import chain, db, login_throttle
 from compliance.exceptions import ComplianceError
 from compliance.messages import message
 from compliance.models.accounts import AuditEntry, Role, User
-from compliance.review.scope import scope_kind
 from compliance.settings import TIMEZONE
 
 MIN_PASSWORD = 8
@@ -106,6 +106,25 @@ def add_user(
             ],
         )
     return Account(user_id, name, checked_role, scope_code)
+
+
+ScopeKind = Literal["country", "province", "union"]
+
+
+def _t(name: str) -> Any:
+    return SQLModel.metadata.tables[name]
+
+
+def scope_kind(conn: Connection, code: str) -> ScopeKind | None:
+    """What an account's scope code names: a union of the registry, a province with units, or
+    nothing (refused when the account is added). ``compliance.review.scope`` builds on it."""
+    unions, enterprises = _t("unions"), _t("enterprises")
+    if conn.execute(select(unions.c.code).where(unions.c.code == code)).first():
+        return "union"
+    for table in (unions, enterprises):
+        if conn.execute(select(literal(1)).where(table.c.province_code == code).limit(1)).first():
+            return "province"
+    return None
 
 
 def _scope_exists(conn: Connection, code: str) -> bool:

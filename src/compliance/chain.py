@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, Text, cast, select, text
 
-from compliance.followup.bulk import JsonMemo, insert_rows
+from compliance.bulk import JsonMemo, insert_rows
 from compliance.models.accounts import AuditEntry
 from compliance.models.followup import TaskEvent
 

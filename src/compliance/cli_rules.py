@@ -16,7 +16,8 @@ from compliance import db
 from compliance.console import console, err_console
 from compliance.engine.findings import STATUS_VI, Finding
 from compliance.exceptions import ComplianceError
-from compliance.rules.validate import LoadedRule, RulesInvalid, load_rules
+from compliance.rules.loaded import LoadedRule, RulesInvalid
+from compliance.rules.validate import load_rules
 
 rules_app = typer.Typer(help="The rule catalogue: validate, test, schema.", no_args_is_help=True)
 
@@ -69,7 +70,7 @@ def test(
     rule: Annotated[list[str] | None, typer.Option(help="Only these rule ids.")] = None,
 ) -> None:
     """Run each rule's shipped cases on every engine (SQL, durable-rules, Python)."""
-    from compliance.rules.testing import run_all
+    from compliance.engine.cases import run_all
 
     loaded = [r for r in _load(paths) if not rule or r.id in rule]
     results = run_all(loaded)
@@ -120,7 +121,7 @@ def evaluate_command(
     known = {r.id for r in loaded}
     for rule_id in rule or ():
         if rule_id not in known:
-            from compliance.rules.validate import suggest
+            from compliance.rules.loaded import suggest
 
             err_console.print(f"[red]Không có quy tắc '{rule_id}'{suggest(rule_id, known)}[/red]")
             raise typer.Exit(code=2)

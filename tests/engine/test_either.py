@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.engine.conditions import All, AnyOf, Compare, IsNull, Node, either, holds
+from compliance.vocabulary.conditions import All, AnyOf, Compare, IsNull, Node, either, holds
 
 LEAVES: list[Node] = [
     Compare("a", "eq", True),

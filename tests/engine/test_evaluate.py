@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 from compliance.rules.validate import load_rules
 from tests.registry.helpers import snapshot
 

@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flows.compliance_run import RunParameters, compliance_run
-from flows.escalation import escalation_check
 from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from sqlalchemy import Engine, func, select, text
 
 from compliance import db
+from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
+from compliance.flows.compliance_run import RunParameters, compliance_run
+from compliance.flows.escalation import escalation_check
 from compliance.followup.manage import update_task
 from compliance.models.followup import FollowUpTask, NotificationTarget, TaskEvent
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
 

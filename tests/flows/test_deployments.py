@@ -22,8 +22,8 @@ from prefect.server.schemas.schedules import CronSchedule
 from sqlalchemy import text
 
 from compliance import db
+from compliance.engine.cases import write_registry
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import write_registry
 
 ROOT = Path(__file__).parents[2]
 PREFECT = str(Path(sys.executable).parent / "prefect")
@@ -54,6 +54,33 @@ def test_every_deployment_loads_its_flow_and_its_parameters_validate():
 
             known = {r.id for r in load_rules([ROOT / "rules"])}
             assert set(deployment["parameters"]["parameters"]["rules"]) <= known
+
+
+def test_the_repository_entry_points_are_the_package_flows():
+    """prefect.yaml deploys flows/*.py; they only hand over the package's flow objects, so an
+    installed wheel and a checkout run the same code."""
+    from compliance.flows.compliance_run import compliance_run
+    from compliance.flows.escalation import escalation_check
+
+    expected = {"compliance_run": compliance_run, "escalation_check": escalation_check}
+    for entrypoint in {d["entrypoint"] for d in deployments()}:
+        name = entrypoint.rsplit(":", 1)[1]
+        assert load_flow_from_entrypoint(str(ROOT / entrypoint)) is expected[name]
+
+
+def test_the_cli_and_the_web_ui_load_both_package_flows():
+    """``compliance run``/``escalate`` and "run now" reach the flows through load_flows; in a
+    fresh process, so nothing imported here makes up for a submodule it forgot to import."""
+    probe = (
+        "from compliance.orchestration import load_flows; f = load_flows(); "
+        "print(f.compliance_run.compliance_run.name, f.compliance_run.RunParameters.__name__, "
+        "f.escalation.escalation_check.name)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["compliance-run", "RunParameters", "escalation-check"]
 
 
 def test_the_schedules_are_the_ones_operators_expect():

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flows.compliance_run import RunParameters, compliance_run
 from sqlalchemy import Engine, select
 
 from compliance.engine import partition
 from compliance.engine.evaluate import Scope, evaluate
+from compliance.flows.compliance_run import RunParameters, compliance_run
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.followup import FollowUpTask, RecordedFinding
 from compliance.registry.importer import import_folder

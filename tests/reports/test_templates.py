@@ -11,8 +11,8 @@ from compliance.formatting import date_long_vn
 from compliance.reports import charts
 from compliance.reports.context import Document, FindingCount, OverdueTask, ReportData
 from compliance.reports.render import TEMPLATES, add_charts, environment, render_html
+from compliance.rules.target_format import Target
 from compliance.targets.figures import figure
-from compliance.targets.model import Target
 from compliance.targets.scorecard import (
     GroupFigure,
     Scorecard,

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from compliance import db
 from compliance.cli import app
+from compliance.engine.cases import run_all, write_registry
 from compliance.engine.evaluate import Scope, evaluate
 from compliance.followup.sync import RunRequest, record_and_sync
 from compliance.registry.importer import import_folder
-from compliance.rules.testing import run_all, write_registry
 from compliance.rules.trial import RenderTimeout, time_limit
 from compliance.rules.validate import RulesInvalid, load_rules
 
@@ -263,7 +263,7 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
     engine = db.make_engine(f"sqlite:///{tmp_path / 'case.db'}")
     db.upgrade(engine)
     import_folder(engine, tmp_path / "registry", effective_date=dt.date(2025, 3, 1))
-    with engine.connect() as conn, caplog.at_level(logging.DEBUG, "compliance.engine.render"):
+    with engine.connect() as conn, caplog.at_level(logging.DEBUG, "compliance.rules.render"):
         findings = evaluate(conn, [rule], dt.date(2025, 3, 1), Scope(), method="python")
         by_unit = {f.unit: f for f in findings}
         assert set(by_unit) == {"K07", "K08"}

@@ -1,7 +1,7 @@
 """Target figures computed in plain Python over the registry's rows: no SQL, no shared code.
 
 The scorecard's SQL must agree with this straightforward reading of each population and
-measure (see compliance.targets.model for their Vietnamese definitions).
+measure (see compliance.rules.target_format for their Vietnamese definitions).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
-from compliance.targets.model import Target
+from compliance.rules.target_format import Target
 
 TABLES = ("enterprises", "unions", "union_superiors", "agreements", "conferences", "ratings",
           "inspections", "complaints", "follow_up_tasks")  # fmt: skip

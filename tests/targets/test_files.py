@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from compliance.formatting import number_vn
+from compliance.rules.target_format import Target
 from compliance.rules.validate import RulesInvalid, load_rules
 from compliance.targets import figures
 from compliance.targets.load import load_targets
-from compliance.targets.model import Target
 
 ROOT = Path(__file__).parents[2]
 SEEDS = ROOT / "rules" / "sources"  # the seed documents, copied from ../shared/seeds

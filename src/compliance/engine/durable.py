@@ -29,17 +29,23 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine import conditions
 from compliance.exceptions import ComplianceError
+from compliance.vocabulary import conditions
 
 if TYPE_CHECKING:
-    from compliance.engine.evaluate import Plan
+    from compliance.engine.plan import Plan
 
 BATCH = 20_000
 
 
 class RuleEngineCrashed(ComplianceError):
     code = "engine.durable_crashed"
+
+
+class RuleEngineFailed(ComplianceError, RuntimeError):
+    """durable-rules ran but did not judge a fact as asked (raised in the worker process)."""
+
+    code = "engine.durable_failed"
 
 
 def ruleset(plan: Plan) -> dict[str, Any]:
@@ -91,11 +97,11 @@ def _worker_judge(
         fired.clear()
         _host.assert_fact(name, {**fact, "_fact": 1, "sid": sid})
         if "seen" not in fired:
-            raise RuntimeError("durable-rules did not run the catch-all rule")
+            raise RuleEngineFailed("durable-rules did not run the catch-all rule")
         state = _host.get_state(name, sid)
         _host.delete_state(name, sid)
         if state and state.get("exception"):
-            raise RuntimeError(f"durable-rules action failed: {state['exception']}")
+            raise RuleEngineFailed(f"durable-rules action failed: {state['exception']}")
         results.append(
             "violation" if "violation" in fired else "at_risk" if "at_risk" in fired else None
         )

@@ -6,7 +6,7 @@
   durable-rules in a separate worker process (``compliance.engine.durable``) — the path of
   single-unit ad-hoc checks, never run inside the web server.
 * ``python``: the same facts, judged by the reference semantics of
-  ``compliance.engine.conditions.holds``; the differential tests hold all three equal.
+  ``compliance.vocabulary.conditions.holds``; the differential tests hold all three equal.
 
 Evaluation only reads: it never writes to the database.
 """
@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, literal, or_, select, true
 from sqlalchemy.sql import Select
 
-from compliance.engine import conditions
-from compliance.engine.facts import SUBJECTS, Context, Subject
+from compliance.engine.durable import judge_durable
 from compliance.engine.findings import Finding
-from compliance.engine.periods import Period, PeriodKind, judged_periods
+from compliance.engine.plan import Plan
 from compliance.memory import gc_paused
+from compliance.rules.loaded import LoadedRule
 from compliance.rules.templates import attribute_uses
-from compliance.rules.validate import LoadedRule
+from compliance.vocabulary import conditions
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.periods import Period, PeriodKind, judged_periods
+from compliance.vocabulary.subjects import Context
 
 Method = Literal["sql", "durable", "python"]
 
@@ -66,20 +69,6 @@ class Scope:
         province: str | None = None,
     ) -> Scope:
         return cls(frozenset(rules), frozenset(units), province)
-
-
-@dataclass
-class Plan:
-    """One rule on one period, ready to run."""
-
-    loaded: LoadedRule
-    subject: Subject
-    context: Context
-    params: dict[str, Any]
-    fact_names: list[str]
-    violation: conditions.Node
-    at_risk: conditions.Node | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _template_facts(loaded: LoadedRule) -> frozenset[str]:
@@ -251,8 +240,6 @@ def _evaluate(
                 if status:
                     findings.append(_finding(plan, row, status))
     else:
-        from compliance.engine.durable import judge_durable
-
         for plan in work:
             rows = unit_facts(conn, plan, scope)
             statuses = judge_durable(

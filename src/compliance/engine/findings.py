@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from compliance.engine.periods import Period
-from compliance.engine.render import evaluate_or_none, render_or_fallback
+from compliance.rules.render import evaluate_or_none, render_or_fallback
+from compliance.vocabulary.periods import Period
 
 if TYPE_CHECKING:
-    from compliance.rules.validate import LoadedRule
+    from compliance.rules.loaded import LoadedRule
 
 STATUSES = ("violation", "at_risk", "open")
 STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}

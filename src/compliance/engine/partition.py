@@ -17,16 +17,16 @@ from typing import Any
 from sqlalchemy import Connection, func, select, union_all
 
 from compliance.engine.evaluate import Partition, Scope
-from compliance.engine.facts import _t
 from compliance.engine.findings import Finding
-from compliance.rules.validate import LoadedRule
+from compliance.rules.loaded import LoadedRule
+from compliance.vocabulary.subjects import registry_table
 
 
 def province_sizes(conn: Connection) -> dict[str, int]:
     """Enterprises plus unions per province code (units without a province are not counted)."""
     rows = union_all(
-        select(_t("enterprises").c.province_code.label("p")),
-        select(_t("unions").c.province_code.label("p")),
+        select(registry_table("enterprises").c.province_code.label("p")),
+        select(registry_table("unions").c.province_code.label("p")),
     ).subquery()
     statement = select(rows.c.p, func.count()).where(rows.c.p.is_not(None)).group_by(rows.c.p)
     return {code: int(n) for code, n in conn.execute(statement)}

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from compliance.followup.bulk import JsonMemo
+from compliance.bulk import JsonMemo
 from compliance.followup.lifecycle import Action
 from compliance.followup.responsible import Body, Hierarchy
 from compliance.followup.runs import RunOutcome, RunRequest, TaskChange

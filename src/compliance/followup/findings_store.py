@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from compliance.bulk import JsonMemo, insert_rows
 from compliance.engine.findings import Finding
-from compliance.followup.bulk import JsonMemo, insert_rows
 from compliance.followup.runs import RunOutcome, period_key
 from compliance.models.followup import RecordedFinding
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from compliance.engine import evaluate as engine
 from compliance.engine.findings import Finding
-from compliance.engine.periods import PeriodKind, judged_period, parse_period
 from compliance.followup.context import SyncContext
 from compliance.followup.runs import Key, period_key
 from compliance.models.followup import ACTIVE_STATUSES
+from compliance.vocabulary.periods import PeriodKind, judged_period, parse_period
 
 CHUNK = 900  # bounded IN lists (PostgreSQL: 65,535 parameters)
 

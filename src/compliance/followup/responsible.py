@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select
 
-from compliance.engine.facts import grassroots_of, union_active
 from compliance.engine.findings import Finding
 from compliance.models.registry import SQLModel
 from compliance.registry.hierarchy import superiors_on
 from compliance.rules.model import Responsible
+from compliance.vocabulary.subjects import grassroots_of, union_active
 
 _MAX_DEPTH = 10
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from compliance.bulk import insert_rows
 from compliance.engine.findings import Finding
 from compliance.followup import lifecycle, reevaluate, texts
-from compliance.followup.bulk import insert_rows
 from compliance.followup.context import SyncContext
 from compliance.followup.lifecycle import NEW, Action, Event
 from compliance.followup.responsible import Body, subject_of

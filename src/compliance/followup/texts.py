@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from compliance.engine.facts import SUBJECTS
 from compliance.engine.findings import Finding
-from compliance.engine.render import render_or_fallback
 from compliance.followup.lifecycle import Event
 from compliance.formatting import date_vn
+from compliance.rules.render import render_or_fallback
 from compliance.rules.validate import LoadedRule
+from compliance.vocabulary.facts import SUBJECTS
 
 # Why a run reopened a task: stored as the task's reason and as its history note.
 REOPEN_REASONS: dict[Event, str] = {

@@ -22,7 +22,7 @@ from compliance import db
 from compliance.exceptions import ComplianceError
 from compliance.registry.places import current_provinces
 from compliance.reports.context import ReportData, build_report
-from compliance.rules.validate import RulesInvalid
+from compliance.rules.loaded import RulesInvalid
 from compliance.targets.load import LoadedTarget, load_targets
 
 Format = Literal["html", "pdf", "xlsx"]

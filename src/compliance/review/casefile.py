@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
-from compliance.engine.facts import SUBJECTS
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.registry.places import province_label, ward_label
 from compliance.review.queries import _rows, _t, with_body_names
 from compliance.review.scope import Scope
 from compliance.settings import today
+from compliance.vocabulary.facts import SUBJECTS
 
 _UNIT_TABLES = (
     ("enterprise", "enterprises", "tax_code"),

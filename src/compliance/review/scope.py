@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     CTE,
@@ -29,24 +29,13 @@ from sqlalchemy import (
 )
 from sqlmodel import SQLModel
 
+from compliance.accounts import ScopeKind, scope_kind
 from compliance.registry.hierarchy import superiors_on
 from compliance.settings import today
-
-ScopeKind = Literal["country", "province", "union"]
 
 
 def _t(name: str) -> Any:
     return SQLModel.metadata.tables[name]
-
-
-def scope_kind(conn: Connection, code: str) -> ScopeKind | None:
-    unions, enterprises = _t("unions"), _t("enterprises")
-    if conn.execute(select(unions.c.code).where(unions.c.code == code)).first():
-        return "union"
-    for table in (unions, enterprises):
-        if conn.execute(select(literal(1)).where(table.c.province_code == code).limit(1)).first():
-            return "province"
-    return None
 
 
 @dataclass(frozen=True)

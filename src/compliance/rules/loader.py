@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from compliance.exceptions import ComplianceError
+
 
 class LineDict(dict[str, Any]):
     """A mapping that remembers where it and each of its keys stood in the file."""
@@ -32,11 +34,15 @@ class LineList(list[Any]):
 
 
 MAX_FILE_BYTES = 1_000_000
-MAX_NESTING = 120  # YAML levels; a condition 50 deep (validate.MAX_CONDITION_DEPTH) needs ~102
+MAX_NESTING = 120  # YAML levels; a condition 50 deep (MAX_CONDITION_DEPTH) needs ~102
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # SQLite's INTEGER
 
 
-class YamlSyntaxError(ValueError):
+class YamlSyntaxError(ComplianceError, ValueError):
+    """A rule or target file that is not the YAML we read; ``line`` locates it."""
+
+    code = "rules.yaml_syntax"
+
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line

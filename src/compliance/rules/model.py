@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from compliance.engine.facts import Activity
-from compliance.engine.periods import PeriodKind
+from compliance.vocabulary.periods import PeriodKind
+from compliance.vocabulary.subjects import Activity
 
 
 class _Strict(BaseModel):

@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from compliance.engine import conditions
-from compliance.engine.facts import SUBJECTS, FactType
-from compliance.engine.periods import PeriodKind, judged_period
-from compliance.engine.render import evaluate_expression, render
 from compliance.rules import model
+from compliance.rules.render import evaluate_expression, render
 from compliance.rules.templates import TemplateLimitError, describe_error
+from compliance.vocabulary import conditions
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.periods import PeriodKind, judged_period
+from compliance.vocabulary.subjects import FactType
 
 SECONDS_PER_TEXT = 1.0
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from compliance.formatting import number_vn
-from compliance.targets.model import Target
+from compliance.rules.target_format import Target
 
 _EPS = 1e-9
 

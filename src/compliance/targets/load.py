@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from compliance.rules.loaded import Problem, RulesInvalid, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
-from compliance.rules.validate import Problem, RulesInvalid, default_rules_dir
-from compliance.targets.model import Target, check_target
+from compliance.rules.target_format import Target, check_target
 
 
 @dataclass(frozen=True)

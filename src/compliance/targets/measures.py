@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
 )
 
-from compliance.engine.facts import enterprise_active, grassroots_of, union_active
 from compliance.models import (
     Agreement,
     Complaint,
@@ -40,7 +39,8 @@ from compliance.models import (
     Union,
 )
 from compliance.registry.hierarchy import superiors_on
-from compliance.targets.model import Target
+from compliance.rules.target_format import Target
+from compliance.vocabulary.subjects import enterprise_active, grassroots_of, union_active
 
 
 def _t(model: Any) -> Any:

@@ -30,11 +30,11 @@ from compliance.formatting import TARGET_STATUS_VI
 from compliance.models import Conference, Inspection, Review, Union
 from compliance.models.followup import FollowUpTask, TaskStatus
 from compliance.registry.places import current_provinces
+from compliance.rules.target_format import Target
 from compliance.targets import figures
 from compliance.targets.figures import Figure
 from compliance.targets.load import LoadedTarget
 from compliance.targets.measures import Window, unit_rows
-from compliance.targets.model import Target
 
 DRILLDOWN_LIMIT = 50
 

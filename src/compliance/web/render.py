@@ -9,7 +9,6 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from compliance import formatting
-from compliance.engine.facts import SUBJECTS, FactType
 from compliance.formatting import (
     ACTION_VI,
     DECISION_VI,
@@ -25,6 +24,8 @@ from compliance.registry.places import province_label
 from compliance.review.casefile import fact_labels
 from compliance.review.decisions import possible
 from compliance.rules.model import Family
+from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.subjects import FactType
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -1,18 +1,5 @@
-"""Seeded demo registries in the exchange format (../shared/registry-format.md).
-
-Realistic enough that a reviewer recognises the country (the 34 provinces and 3,321 wards of
-2025, heavy-tailed enterprise sizes, district federations abolished on 1/7/2025), large enough
-to benchmark the product at national scale, and byte-for-byte reproducible from a seed: one
-``random.Random`` is drawn in a fixed order. Each of the eight per-unit rules of the format, and
-the two extension rules fed by ``party_introductions`` and ``chair_elections``, meets both
-compliant and violating units "as of" ``until``, some sitting on period boundaries.
-
-Dates are day ordinals inside the generator, because int arithmetic is what keeps a million
-enterprises within a minute; ``cell[ordinal]`` is the finished cell, and ordinal 0 is empty.
-Writing the files is :mod:`compliance.generate_output`'s job; words and shares are
-:mod:`compliance.generate_names`'; each union's event history is
-:mod:`compliance.generate_events`'.
-"""
+"""Lays out each province's hierarchy and enterprises, drawing from one seeded stream; the
+events of each union's history come from :class:`compliance.generate.events.EventsMixin`."""
 
 from __future__ import annotations
 
@@ -23,151 +10,27 @@ import random
 import unicodedata
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal
 
 from vietnam_provinces import Province, Ward
 
-from compliance import generate_names as names
-from compliance import generate_output as out
-from compliance.generate_events import NEVER, EventsMixin, add_years
-from compliance.generate_mess import implausible
-from compliance.generate_names import PROVINCE_WEIGHTS
-from compliance.generate_output import Progress
-from compliance.registry.contract import TABLES_BY_NAME
-
-__all__ = [
-    "DISTRICT_DISSOLVED_ON",
-    "GENERATED_TABLES",
-    "REFORM",
-    "GenerateOptions",
-    "GenerateResult",
-    "generate_registry",
-    "province_codes",
-]
-
-REFORM = date(2025, 7, 1)  # district level abolished: regional unions founded this day
-# The districts' last day is 30/6, so their dissolution date is 1/7: a union is active on D
-# when dissolved_on is after D, and the grassroots unions move to the regions on 1/7 as well.
-DISTRICT_DISSOLVED_ON = REFORM
-FIRST_REGISTRATION = date(1995, 1, 1)
-# Every table of the contract, in its order: the format's nine, the hierarchy history and the
-# two extensions the party-introduction and chair-training rules read.
-GENERATED_TABLES = (
-    "enterprises",
-    "unions",
-    "union_hierarchy",
-    "inspections",
-    "reviews",
-    "ratings",
-    "agreements",
-    "conferences",
-    "fee_payments",
-    "complaints",
-    "party_introductions",
-    "chair_elections",
+from compliance.generate import names
+from compliance.generate import output as out
+from compliance.generate.events import NEVER, EventsMixin, add_years
+from compliance.generate.mess import implausible
+from compliance.generate.names import PROVINCE_WEIGHTS
+from compliance.generate.options import (
+    DISTRICT_DISSOLVED_ON,
+    FIRST_REGISTRATION,
+    REFORM,
+    GenerateOptions,
 )
+from compliance.generate.units import ProvinceLayout, Unit, count_members
+
 _NAME_BITS = (1 << 27) - 1
 
 
-@dataclass(frozen=True)
-class GenerateOptions:
-    """What to generate; the defaults give a reproducible national sample."""
-
-    provinces: tuple[str, ...] = ()  # two-digit 2025 codes ("80" = Tây Ninh); empty = all 34
-    enterprises: int = 50_000  # across the chosen provinces, split by economic weight
-    seed: int = 1
-    until: date = date(2026, 10, 1)  # history ends the day before: evaluate "as of" this day
-    years: int = 3  # of event history before `until`
-    fmt: Literal["csv", "xlsx"] = "csv"
-    headers: Literal["en", "vi"] = "en"  # "vi": each column's Vietnamese label
-    dates: Literal["iso", "vn"] = "iso"  # "vn": DD/MM/YYYY
-    fee_months: int = 3  # months of fee_payments per unionised enterprise (within `years`)
-    # share of enterprises, unions, agreements and complaints delivered implausible (women above
-    # the total, dates typed into each other's column), as real deliveries are: generate_mess
-    implausible: float = 0.003
-
-
-@dataclass
-class GenerateResult:
-    folder: Path
-    rows: dict[str, int]  # table name -> rows written
-
-
-def province_codes() -> tuple[str, ...]:
-    """The 34 two-digit province codes of 2025, in code order."""
-    return tuple(sorted(PROVINCE_WEIGHTS))
-
-
-def generate_registry(
-    folder: Path, options: GenerateOptions, progress: Progress | None = None
-) -> GenerateResult:
-    """Write one file per contract table into ``folder`` (created if missing).
-
-    ``progress(table, rows_done)`` is called every ~10,000 rows of a table and once at its end.
-    Raises ``ValueError`` for an unknown province code or impossible sizes.
-    """
-    if options.enterprises < 0 or options.years < 1 or options.fee_months < 0:
-        raise ValueError("enterprises and fee_months must be ≥ 0 and years ≥ 1")
-    chosen = sorted({f"{int(c):02d}" if c.isdigit() else c for c in options.provinces})
-    if unknown := [c for c in chosen if c not in PROVINCE_WEIGHTS]:
-        valid = ", ".join(province_codes())
-        raise ValueError(f"unknown province code(s) {', '.join(unknown)}; valid: {valid}")
-    folder.mkdir(parents=True, exist_ok=True)
-    sinks = {t: out.Sink(folder, TABLES_BY_NAME[t], options, progress) for t in GENERATED_TABLES}
-    try:
-        _Generator(options, sinks).run(chosen or list(province_codes()))
-    finally:
-        for sink in sinks.values():
-            sink.close()
-    return GenerateResult(folder, {name: sink.rows for name, sink in sinks.items()})
-
-
-@dataclass
-class _Unit:
-    """A union above grassroots level, or a guild: few enough to keep per province."""
-
-    code: str
-    name: str
-    kind: str
-    superior: str | None
-    founded: int  # ordinal; 0 = long ago (written empty)
-    dissolved: int = 0
-    members: int = 0
-    female: int = 0
-    since: int = 0  # superior_since, for a guild moved on REFORM
-
-
-@dataclass
-class _Province:
-    """One province's hierarchy and wards while its enterprises stream out."""
-
-    code: str
-    name: str  # "Tây Ninh", "Hà Nội": state firms carry it
-    federation: _Unit
-    sectors: dict[str, _Unit]
-    zone: _Unit | None  # the industrial-zone union
-    units: list[_Unit]  # every union above grassroots, in code order
-    wards: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, bare name
-    ward_weights: list[float] = field(default_factory=list)  # cumulative: phường draw more
-    ward_district: list[_Unit | None] = field(default_factory=list)  # None once abolished
-    ward_region: list[_Unit | None] = field(default_factory=list)  # None before REFORM
-    guilds: list[_Unit] = field(default_factory=list)
-    grassroots: list[list[Any]] = field(default_factory=list)  # rows, written after superiors
-    public_share: float = 0.0  # of its enterprises that are public units
-    tax_serial: int = 0
-
-
-def _count(units: list[_Unit] | tuple[_Unit, ...], members: int, female: int) -> None:
-    """Superiors report the members of the unions under them."""
-    for unit in units:
-        unit.members += members
-        unit.female += female
-
-
-class _Generator(EventsMixin):
+class Generator(EventsMixin):
     """Lays out hierarchy and enterprises; :class:`EventsMixin` adds each union's history.
 
     Both halves draw from one seeded stream, so moving a draw on either side changes the output.
@@ -217,7 +80,7 @@ class _Generator(EventsMixin):
 
     # --- hierarchy -------------------------------------------------------------------------
 
-    def _structure(self, province: Province, wards: list[Ward]) -> _Province:
+    def _structure(self, province: Province, wards: list[Ward]) -> ProvinceLayout:
         """Federation, sector and zone unions, former districts and the regions replacing them.
 
         New ward codes keep the old commune codes, which run district by district, so a run of
@@ -233,7 +96,7 @@ class _Generator(EventsMixin):
             lo = date(first_year, 1, 1).toordinal()
             return self._between(lo, FIRST_REGISTRATION.toordinal() - 1) if r() > 0.1 else 0
 
-        fed = _Unit(
+        fed = Unit(
             f"LDLD-{code}",
             f"Liên đoàn Lao động {place}",
             "provincial_federation",
@@ -243,9 +106,9 @@ class _Generator(EventsMixin):
 
         units = [fed]
 
-        def direct(name: str, born: int, dissolved: int = 0) -> _Unit:
+        def direct(name: str, born: int, dissolved: int = 0) -> Unit:
             units.append(
-                _Unit(
+                Unit(
                     f"CDCT-{code}-{next(seq):03d}",
                     name,
                     "direct_superior_union",
@@ -260,7 +123,7 @@ class _Generator(EventsMixin):
         zone = None
         if PROVINCE_WEIGHTS[code] >= names.INDUSTRIAL_ZONE_MIN_WEIGHT:
             zone = direct(f"Công đoàn các Khu công nghiệp {place}", founded(1990))
-        p = _Province(code, short, fed, sectors, zone, units)
+        p = ProvinceLayout(code, short, fed, sectors, zone, units)
         rows = []
         for ward in wards:
             full = " ".join(unicodedata.normalize("NFC", ward.name).split())
@@ -303,7 +166,7 @@ class _Generator(EventsMixin):
             sup, old, since = self._territorial(p, at, born, 0)
             members = 15 + int(r() * 250)
             name = names.guild_name(r, rows[at][2])
-            guild = _Unit(
+            guild = Unit(
                 f"ND-{code}-{next(guild_seq):03d}",
                 name,
                 "guild",
@@ -316,12 +179,12 @@ class _Generator(EventsMixin):
             )
             p.guilds.append(guild)
             self._history(guild.code, born, old, sup)
-            _count((sup, fed), guild.members, guild.female)
+            count_members((sup, fed), guild.members, guild.female)
         return p
 
     def _territorial(
-        self, p: _Province, ward: int, born: int, end: int
-    ) -> tuple[_Unit, _Unit | None, int]:
+        self, p: ProvinceLayout, ward: int, born: int, end: int
+    ) -> tuple[Unit, Unit | None, int]:
         """Current territorial superior, the former one if it changed on REFORM, and since when."""
         district, region = p.ward_district[ward], p.ward_region[ward]
         if region is None or district is None:
@@ -334,7 +197,7 @@ class _Generator(EventsMixin):
             return district, None, 0
         return region, district, self.reform
 
-    def _history(self, code: str, born: int, old: _Unit | None, new: _Unit) -> None:
+    def _history(self, code: str, born: int, old: Unit | None, new: Unit) -> None:
         """Both rows of a superior change: [born, REFORM) under the old, [REFORM, ∞) the new."""
         if old is not None:
             c = self.cell
@@ -343,7 +206,7 @@ class _Generator(EventsMixin):
 
     # --- enterprises and their grassroots unions -------------------------------------------
 
-    def _province(self, p: _Province, count: int) -> None:
+    def _province(self, p: ProvinceLayout, count: int) -> None:
         """Stream the enterprises; buffer only the unions, so superiors are written first."""
         self.south = names.southern(p.code)
         for _ in range(count):
@@ -373,7 +236,7 @@ class _Generator(EventsMixin):
         for unit in p.units:
             self._superior_events(unit, p.federation)
 
-    def _enterprise(self, p: _Province) -> None:
+    def _enterprise(self, p: ProvinceLayout) -> None:
         r = self.r
         if r() < p.public_share:
             sector, _, mu, sigma = names.PUBLIC_UNIT
@@ -443,7 +306,7 @@ class _Generator(EventsMixin):
         first = FIRST_REGISTRATION.toordinal()
         return first + int((self.until - 1 - first) * math.sqrt(self.r()))
 
-    def _tax_code(self, p: _Province) -> str:
+    def _tax_code(self, p: ProvinceLayout) -> str:
         """Province prefix, a scrambled serial (a bijection on 7 digits) and the check digit."""
         while True:
             p.tax_serial += 1
@@ -455,7 +318,7 @@ class _Generator(EventsMixin):
 
     def _grassroots(
         self,
-        p: _Province,
+        p: ProvinceLayout,
         tax: str,
         name: str,
         sector: str,
@@ -482,7 +345,7 @@ class _Generator(EventsMixin):
             edge = self.edges_end[int(r() * len(self.edges_end))]
             if end and r() < 0.2 and born < edge < self.until:
                 end = edge
-        old: _Unit | None = None
+        old: Unit | None = None
         since = 0
         if sector == "public_unit":
             sup = p.sectors[kind]
@@ -520,7 +383,7 @@ class _Generator(EventsMixin):
         )
         self._history(code, born, old, sup)
         # Members count where the union is now; a former district keeps its last count.
-        _count(
+        count_members(
             ([] if end else [sup, p.federation]) + ([old] if old else []), members, female_members
         )
         share = female_members / members

@@ -14,11 +14,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from compliance import generate_names as names
-from compliance.generate_names import Rand
-
-if TYPE_CHECKING:
-    from compliance.generate import _Unit
+from compliance.generate import names
+from compliance.generate.names import Rand
+from compliance.generate.units import Unit
 
 NEVER = 10**7  # an ordinal after any date generated: "not dissolved"
 _MEAN_CARE = 0.68 * 0.97 + 0.2 * 0.8 + 0.09 * 0.4  # over grassroots unions, see _union_events
@@ -46,7 +44,7 @@ def _periods(start: date, until: date, months: int) -> list[tuple[int, int]]:
 
 
 class EventsMixin:
-    """Writes each union's history of the window; mixed into ``compliance.generate._Generator``.
+    """Writes each union's history of the window; mixed into ``builder.Generator``.
 
     A mixin rather than free functions because every event shares the generator's random
     stream, sinks, date cells and row counters, and threading those through every signature
@@ -98,8 +96,8 @@ class EventsMixin:
         workers: int,
         sector: str,
         status: str,
-        old: _Unit | None,
-        sup: _Unit,
+        old: Unit | None,
+        sup: Unit,
         share: float,
     ) -> None:
         """Reviews, ratings, inspections, conferences, agreements, fees, complaints, party
@@ -269,7 +267,7 @@ class EventsMixin:
             [self._id("DT"), code, c[received], c[accepted], self.yes_no[complex_], c[resolved]]
         )
 
-    def _superior_events(self, unit: _Unit, federation: _Unit) -> None:
+    def _superior_events(self, unit: Unit, federation: Unit) -> None:
         """Same-level finance inspections, the federation's inspections, ratings, complaints."""
         r, c, w = self.r, self.cell, self.w
         end = unit.dissolved or NEVER

@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_
 
-from compliance.engine.facts import _SQL_TYPES, Context, Fact
+from compliance.exceptions import ComplianceError
+from compliance.vocabulary.subjects import SQL_TYPES, Context, Fact
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -41,8 +42,10 @@ DATE_SHIFTS = ("days_after_as_of", "days_before_as_of")
 COMBINATORS = ("all", "any", "not")
 
 
-class ConditionError(ValueError):
+class ConditionError(ComplianceError, ValueError):
     """A condition that cannot be understood; ``path`` locates it inside the condition."""
+
+    code = "rules.condition"
 
     def __init__(self, path: tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
@@ -214,7 +217,7 @@ def to_sql(
     """A bound tree as a two-valued SQL boolean over the facts' expressions."""
     if isinstance(node, Compare):
         expr = expressions[node.fact]
-        value = literal(node.value, _SQL_TYPES[facts[node.fact].type])
+        value = literal(node.value, SQL_TYPES[facts[node.fact].type])
         return func.coalesce(OPERATORS[node.op](expr, value), false())
     if isinstance(node, IsNull):
         expr = expressions[node.fact]

@@ -14,15 +14,13 @@ import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from compliance.generate.options import GenerateOptions
 from compliance.registry.contract import Table
-
-if TYPE_CHECKING:
-    from compliance.generate import GenerateOptions
 
 PROGRESS_EVERY = 10_000
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header

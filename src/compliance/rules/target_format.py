@@ -8,7 +8,8 @@ members admitted) says so with ``no_data`` instead of a measure: the scorecard t
 "chưa có dữ liệu" rather than a made-up figure.
 
 This module imports only the YAML line loader and pydantic: ``compliance.rules.validate``
-calls :func:`check_target` for files with ``kind: target``.
+calls :func:`check_target` for files with ``kind: target``; ``compliance.targets`` measures
+them.
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ from typing import Any
 from compliance import db
 from compliance.engine.evaluate import Method, Scope, evaluate
 from compliance.engine.findings import Finding
-from compliance.engine.render import evaluate_expression, render
 from compliance.registry.importer import import_folder
+from compliance.rules.loaded import LoadedRule
 from compliance.rules.model import RuleCase
+from compliance.rules.render import evaluate_expression, render
 from compliance.rules.templates import describe_error
-from compliance.rules.validate import LoadedRule
 
 METHODS: tuple[Method, ...] = ("sql", "durable", "python")
 Key = tuple[str, str | None, str]
@@ -78,7 +78,7 @@ def write_registry(folder: Path, registry: dict[str, list[dict[str, Any]]]) -> N
 
 def _text_failure(loaded: LoadedRule, findings: Sequence[Finding]) -> str | None:
     """The first text that fails on a case's unit: at run time it would only give a fallback
-    (``compliance.engine.render.render_or_fallback``), so a case is where to see it."""
+    (``compliance.rules.render.render_or_fallback``), so a case is where to see it."""
     rule = loaded.rule
     texts = [("explanation", rule.explanation), ("follow_up.title", rule.follow_up.title),
              ("follow_up.body", rule.follow_up.body)]  # fmt: skip

@@ -1,0 +1,66 @@
+"""What loading a rule catalogue gives: the loaded rules, or every problem as FILE:LINE."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from compliance.exceptions import ComplianceError
+from compliance.rules import model
+from compliance.vocabulary import conditions
+
+
+def default_rules_dir() -> Path:
+    """``COMPLIANCE_RULES_DIR``, else ./rules, else the catalogue beside the package's checkout."""
+    from compliance.settings import get_settings
+
+    configured = get_settings().rules_dir
+    if configured:
+        return Path(configured)
+    here = Path("rules")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: model.Rule
+    path: Path
+    violation: conditions.Node
+    at_risk: conditions.Node | None
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @cached_property
+    def version(self) -> str:
+        """The rule's content hash, computed once: every finding carries it."""
+        return self.rule.version()
+
+
+class RulesInvalid(ComplianceError):
+    code = "rules.invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
