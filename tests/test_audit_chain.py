@@ -66,7 +66,7 @@ def test_every_writer_chains_its_rows_and_verify_says_intact(engine, tmp_path, m
     assert states["task_events"].rows >= 4 and states["task_events"].broken is None
     code, output = _verify(engine, monkeypatch)
     assert code == 0, output
-    assert "audit_log: 4 dòng, chuỗi băm nguyên vẹn" in output
+    assert "audit_log: 4 dòng, chuỗi băm nguyên vẹn" in output  # "audit.chain_intact"
     assert states["audit_log"].last_hash in output
 
 
@@ -126,6 +126,7 @@ def test_verify_names_the_row_an_attacker_edited(engine, tmp_path, monkeypatch):
     code, output = _verify(engine, monkeypatch)
     assert code == chain_broken_exit(), output
     assert f"Chuỗi băm của bảng audit_log bị đứt ở dòng id={target}" in output
+    assert "[audit.chain_broken]" in output
     assert "nội dung dòng đã bị sửa" in output
     assert "task_events:" in output and "nguyên vẹn" in output  # the other chain still checked
 

@@ -80,7 +80,7 @@ def test_an_unreachable_target_leaves_the_run_committed_with_a_warning(place: Pl
         _command(place, "notify", "remove", "1")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Lần chạy #1" in result.stdout and "Traceback" not in result.stderr
-    assert "Cảnh báo: Không gửi được" in result.stderr
+    assert "Cảnh báo: Không gửi được" in result.stderr  # "notify.failed"
     assert "sau 3 lần thử" in result.stderr and "Lần chạy đã được ghi đầy đủ" in result.stderr
     assert "bí-mật" not in result.stderr and "abcdef" not in result.stderr
     verify = _command(place, "audit", "verify")

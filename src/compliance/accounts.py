@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, literal, select, update
 from sqlmodel import SQLModel
 
 from compliance import chain, db, login_throttle
-from compliance.exceptions import ComplianceError
+from compliance.exceptions import CodedError, ComplianceError
 from compliance.messages import message
 from compliance.models.accounts import AuditEntry, Role, User
 from compliance.settings import TIMEZONE
@@ -29,7 +29,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("không-có-tài-khoản")
 
 
-class AccountError(ComplianceError):
+class AccountError(CodedError):
     code = "account.invalid"
 
 
@@ -37,6 +37,7 @@ class LoginThrottled(ComplianceError):
     """Too many failed logins: ``code`` says whether the name or the address is held back."""
 
     code = "account.throttled_name"
+    http_status = 429
 
     def __init__(self, code: str, until: int) -> None:
         self.code = code
@@ -65,21 +66,19 @@ def add_user(
 ) -> Account:
     name = name.strip()
     if not name:
-        raise AccountError("Tên tài khoản không được để trống.")
+        raise AccountError("account.empty_name")
     try:
         checked_role = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise AccountError(f"Vai trò '{role}' không hợp lệ; chỉ nhận: {roles}.") from None
+        raise AccountError("account.unknown_role", role=role, roles=roles) from None
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        raise AccountError("account.short_password", length=MIN_PASSWORD)
     with db.writing(db_engine) as conn:
         if conn.execute(select(_users().c.id).where(_users().c.name == name)).first():
-            raise AccountError(f"Tài khoản '{name}' đã có.")
+            raise AccountError("account.exists", name=name)
         if scope_code is not None and not _scope_exists(conn, scope_code):
-            raise AccountError(
-                f"Phạm vi '{scope_code}' không phải mã tỉnh hay mã công đoàn có trong sổ đăng ký."
-            )
+            raise AccountError("account.unknown_scope", scope=scope_code)
         user_id = conn.execute(
             _users()
             .insert()
@@ -164,7 +163,7 @@ def authenticate(
 def set_password(db_engine: Engine, name: str, password: str) -> Account:
     """A new password; every session opened with the old one ends."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        raise AccountError("account.short_password", length=MIN_PASSWORD)
     users = _users()
     with db.writing(db_engine) as conn:
         row = conn.execute(
@@ -177,7 +176,7 @@ def set_password(db_engine: Engine, name: str, password: str) -> Account:
             .returning(users)
         ).first()
     if row is None:
-        raise AccountError(f"Không có tài khoản '{name}'.")
+        raise AccountError("account.not_found", name=name)
     return _account(row)
 
 

@@ -18,7 +18,7 @@ from compliance.cli_reports import report_command, scorecard_command
 from compliance.cli_rules import evaluate_command, rules_app
 from compliance.cli_tasks import escalate_command, notify_app, run_command, tasks_app
 from compliance.cli_web import serve_command, users_app
-from compliance.console import console, err_console, progress_bars
+from compliance.console import console, err_console, fail, progress_bars
 from compliance.exceptions import ComplianceError, ImportRefused
 from compliance.registry.issues import ImportReport
 
@@ -48,10 +48,6 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
-
-def _fail(exc: ComplianceError) -> typer.Exit:
-    err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
-    return typer.Exit(code=1)
 
 
 @app.command("import")
@@ -117,9 +113,9 @@ def import_(
             )
     except ImportRefused as exc:
         _print_report(exc.report, output, max_errors, refused=True)
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _print_report(report, output, max_errors, refused=False)
 
 
@@ -273,9 +269,9 @@ def demo(
             report = import_folder(engine, folder, progress=sink, effective_date=day)
     except ImportRefused as exc:
         _print_report(exc.report, OutputFormat.text, 50, refused=True)
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _print_report(report, OutputFormat.text, 20, refused=False)
     console.rule("3. Chạy rà soát theo lịch (Prefect flow 'compliance-run')")
     from compliance.cli_tasks import _print_run
@@ -347,7 +343,7 @@ def db_upgrade() -> None:
     try:
         db.upgrade(engine)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất: {engine.url.render_as_string()}")
 
 
@@ -362,7 +358,7 @@ def registry_summary(
     try:
         db.upgrade(engine)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     counts = table_counts(engine)
     if output is OutputFormat.json:
         console.print_json(json.dumps(counts))

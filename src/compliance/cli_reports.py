@@ -17,14 +17,9 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from compliance import db
-from compliance.console import console, err_console
+from compliance.console import console, fail
 from compliance.exceptions import ComplianceError
 from compliance.reports.files import FORMATS, ReportError, prepare, write_report
-
-
-def _fail(exc: ComplianceError) -> typer.Exit:
-    err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
-    return typer.Exit(code=1)
 
 
 def parse_day(text: str) -> dt.date:
@@ -36,8 +31,7 @@ def parse_day(text: str) -> dt.date:
             continue
     raise ReportError(
         "report.bad_date",
-        f"Ngày '{text}' không hợp lệ; hãy ghi theo dạng NNNN-TT-NN (ví dụ 2026-11-24) "
-        "hoặc NN/TT/NNNN.",
+        value=text,
     )
 
 
@@ -62,13 +56,10 @@ def report_command(
         day = parse_day(as_of)
         fmt = fmt.strip().lower()
         if fmt not in FORMATS:
-            raise ReportError(
-                "report.unknown_format",
-                f"Định dạng '{fmt}' không hỗ trợ; chỉ nhận: html, pdf, xlsx.",
-            )
+            raise ReportError("report.unknown_format", fmt=fmt)
         path = write_report(db.make_engine(), day, fmt, out, province, number)  # type: ignore[arg-type]
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     console.print(
         f"Đã ghi báo cáo {fmt.upper()} ngày {day:%d/%m/%Y} vào [bold]{escape(str(path))}[/bold] "
         f"({path.stat().st_size:,} byte, {time.perf_counter() - started:.1f} giây).",
@@ -86,7 +77,7 @@ def scorecard_command(
         day = parse_day(as_of)
         report = prepare(db.make_engine(), day, province)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     from compliance.reports.artifacts import scorecard_table
     from compliance.reports.render import threshold_text, value_text
 

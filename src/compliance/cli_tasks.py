@@ -16,7 +16,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import delete, func, select
 
 from compliance import db
-from compliance.console import console, err_console
+from compliance.console import console, err_console, fail
 from compliance.exceptions import ComplianceError
 from compliance.followup.targets import mask_url
 from compliance.messages import message
@@ -44,10 +44,6 @@ _TASK_OPTIONS = {
     "task.no_change": "--status, --assignee hoặc --due",
 }
 
-
-def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
-    return typer.Exit(code=1)
 
 
 AsOf = Annotated[
@@ -88,7 +84,7 @@ def run_command(
         _check(parameters)  # before Prefect starts: a typo gets one line, not a failed flow run
         result = flows.compliance_run.compliance_run(parameters)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _print_run(result)
 
 
@@ -229,7 +225,7 @@ def list_tasks(
     try:
         db.require_schema(engine)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     with engine.connect() as conn:
         if output is TaskFormat.jsonl:
             for task in conn.execute(statement):
@@ -277,7 +273,7 @@ def show_task(task_id: Annotated[int, typer.Argument(help="Task number.")]) -> N
     try:
         task, events = get_task(db.make_engine(), task_id)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     from compliance import formatting as vn
     from compliance.registry.places import province_label
 
@@ -338,7 +334,7 @@ def update(
             waived_until=until.date() if until else None, approver=approver,
         )  # fmt: off
     except ComplianceError as exc:
-        failed = _fail(exc)
+        failed = fail(exc)
         if exc.code in _TASK_OPTIONS:  # the message is shared with the web: the option is ours
             err_console.print(f"Tùy chọn: {_TASK_OPTIONS[exc.code]}", highlight=False, markup=False)
         raise failed from None

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from compliance import db
-from compliance.cli_tasks import _fail
-from compliance.console import console
+from compliance.console import console, fail
 from compliance.exceptions import ComplianceError
 from compliance.models.accounts import ROLE_VI, Role
 
@@ -34,7 +33,7 @@ def serve_command(
     try:
         db.require_schema(engine)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if workers > 1:
         uvicorn.run(
             "compliance.web.app:create_app",
@@ -72,14 +71,14 @@ def users_add(
     from compliance.accounts import add_user
 
     if not password_stdin:
-        raise _fail(ValueError("Hãy truyền mật khẩu qua đầu vào chuẩn với --password-stdin."))
+        raise fail(ValueError("Hãy truyền mật khẩu qua đầu vào chuẩn với --password-stdin."))
     password = sys.stdin.readline().rstrip("\r\n")
     engine = db.make_engine()
     try:
         db.require_schema(engine)
         account = add_user(engine, name, role.value, password, scope)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     finally:
         engine.dispose()
     where = account.scope_code or "toàn quốc"
@@ -97,14 +96,14 @@ def users_password(
     from compliance.accounts import set_password
 
     if not password_stdin:
-        raise _fail(ValueError("Hãy truyền mật khẩu mới qua đầu vào chuẩn với --password-stdin."))
+        raise fail(ValueError("Hãy truyền mật khẩu mới qua đầu vào chuẩn với --password-stdin."))
     password = sys.stdin.readline().rstrip("\r\n")
     engine = db.make_engine()
     try:
         db.require_schema(engine)
         account = set_password(engine, name, password)
     except ComplianceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     finally:
         engine.dispose()
     console.print(f"Đã đổi mật khẩu của {account.name}; mọi phiên đăng nhập cũ đã kết thúc.")

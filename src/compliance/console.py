@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -50,3 +52,10 @@ def progress_bars(enabled: bool = True) -> Iterator[RichProgress]:
     )
     with progress:
         yield RichProgress(progress)
+
+
+def fail(exc: Exception) -> typer.Exit:
+    """How every command ends on a refusal: the Vietnamese text on stderr, in red, and the
+    error's own exit code (compliance.exceptions: 1 refused, 3 database, 4 rule engine)."""
+    err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+    return typer.Exit(code=getattr(exc, "exit_code", 1))

@@ -1,14 +1,32 @@
-"""Exceptions raised by the compliance package.
+"""The one exception tree: every failure the product raises on purpose.
 
-* ComplianceError               -- everything we raise on purpose; has a stable ``code``
-  + RegistryError
-    x ImportRefused              -- a delivery broke the contract; carries every problem found
-  + DatabaseError               -- the registry database cannot be reached or migrated
-  + RunRefused                  -- a run that must not start (unknown code, backdated, not allowed);
-                                   one code per failure (run.*), text in messages.py
+    ComplianceError                 code · http_status · exit_code (what the web and CLI answer)
+    ├── RegistryError
+    │   └── ImportRefused           a delivery broke the contract; carries every problem (row.*,
+    │                               value.*, file.*…, reported per row, not raised one by one)
+    ├── DatabaseError               database.* — cannot be reached (503) or is outdated
+    ├── RunRefused                  run.* — a run that must not start (typo, backdated, scope)
+    ├── TaskError                   task.* — a change to a task that was not made
+    │   ├── TaskNotFound            task.not_found (404)
+    │   └── TransitionNotAllowed    task.transition_not_allowed
+    │                               (compliance.followup.errors)
+    ├── AccountError                account.* — an account that cannot be made or changed
+    ├── LoginThrottled              account.throttled_* (429)      (compliance.accounts)
+    ├── ReportError                 report.* — a report that cannot be written
+    │                               (compliance.reports.files)
+    ├── RulesInvalid                rules.invalid — rule files with FILE:LINE problems
+    ├── YamlSyntaxError             rules.yaml_syntax              (compliance.rules.*)
+    ├── ConditionError              rules.condition                (compliance.vocabulary)
+    ├── RuleEngineCrashed           engine.durable_crashed (500)
+    ├── RuleEngineFailed            engine.durable_failed (500)    (compliance.engine.durable)
+    └── Refused                     web.* — a request the web UI will not serve, with its own
+                                    status                         (compliance.web.errors)
 
-Messages are Vietnamese when a Vietnamese operator reads them (they name their data); the
-``code`` is the stable English key scripts match on.
+One stable ``code`` per failure (not per class): the classes that stand for many failures take
+the code when raised, ``RunRefused("run.backdated", as_of=…)``, and their Vietnamese text comes
+from the one catalogue, :mod:`compliance.messages`, which says what to do and never names a
+command-line option (a web user reads it too; the CLI adds its own hint). The web answers
+``http_status`` with ``{"detail", "code"}``; the CLI prints the text and exits ``exit_code``.
 """
 
 from __future__ import annotations
@@ -23,6 +41,17 @@ if TYPE_CHECKING:
 
 class ComplianceError(Exception):
     code: str = "compliance.error"
+    http_status: int = 400  # a refusal of what was asked; nothing went wrong on our side
+    exit_code: int = 1
+
+
+class CodedError(ComplianceError):
+    """A family of failures whose instances name their code; the text is the catalogue's."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(message(code, **params))
 
 
 class RegistryError(ComplianceError):
@@ -36,23 +65,18 @@ class ImportRefused(RegistryError):
 
     def __init__(self, report: ImportReport) -> None:
         self.report = report
-        errors = report.errors
         super().__init__(
-            f"Lần nạp bị từ chối: {len(errors)} lỗi trong {report.source}; "
-            "cơ sở dữ liệu không thay đổi."
+            message("registry.import_refused", count=len(report.errors), source=report.source)
         )
 
 
 class DatabaseError(ComplianceError):
     code = "database.unreachable"
+    http_status = 503
+    exit_code = 3
 
 
-class RunRefused(ComplianceError):
+class RunRefused(CodedError):
     """A run that must not start; nothing was evaluated or written."""
 
     code = "run.refused"
-
-    def __init__(self, code: str, /, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(message(code, **params))

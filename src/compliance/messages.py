@@ -182,6 +182,43 @@ MESSAGES: dict[str, str] = {
     "row.moved_existing": (
         "Theo --correction, mã '{key}' đã được chuyển từ '{stored}' sang '{value}'."
     ),
+    # the import as a whole
+    "registry.import_refused": (
+        "Lần nạp bị từ chối: {count} lỗi trong {source}; cơ sở dữ liệu không thay đổi. Hãy sửa "
+        "các dòng được nêu rồi nạp lại."
+    ),
+    # accounts
+    "account.wrong_password": (
+        "Tên đăng nhập hoặc mật khẩu không đúng. Hãy thử lại; sai nhiều lần, đăng nhập sẽ bị tạm "
+        "chặn ít phút."
+    ),
+    "account.empty_name": "Tên tài khoản không được để trống; hãy nhập một tên.",
+    "account.unknown_role": "Vai trò '{role}' không hợp lệ; chỉ nhận: {roles}.",
+    "account.short_password": "Mật khẩu cần ít nhất {length} ký tự; hãy chọn mật khẩu dài hơn.",
+    "account.exists": "Tài khoản '{name}' đã có; hãy chọn tên khác.",
+    "account.unknown_scope": (
+        "Phạm vi '{scope}' không phải mã tỉnh hay mã công đoàn có trong sổ đăng ký; hãy nhập "
+        "mã tỉnh hai chữ số hoặc mã công đoàn."
+    ),
+    "account.not_found": "Không có tài khoản '{name}'; hãy kiểm tra lại tên.",
+    # reports
+    "report.bad_date": (
+        "Ngày '{value}' không hợp lệ; hãy ghi theo dạng NNNN-TT-NN (ví dụ 2026-11-24) hoặc "
+        "NN/TT/NNNN."
+    ),
+    "report.unknown_format": "Định dạng '{fmt}' không hỗ trợ; chỉ nhận: html, pdf, xlsx.",
+    "report.unknown_province": (
+        "Không có tỉnh mã '{province}'. Mã tỉnh là mã 2 chữ số theo danh mục năm 2025: {valid}."
+    ),
+    "report.targets_invalid": (
+        "Tệp chỉ tiêu không hợp lệ; hãy nhờ bộ phận quản lý danh mục kiểm tra lại:\n{problems}"
+    ),
+    "report.no_folder": "Không có thư mục {folder} để ghi báo cáo; hãy tạo thư mục trước.",
+    # the rule engine
+    "engine.durable_crashed": (
+        "Bộ máy luật durable-rules dừng đột ngột hai lần ở quy tắc {rule}; hãy đánh giá bằng "
+        "SQL (cùng kết quả) và báo cho bộ phận kỹ thuật."
+    ),
     # database
     "database.outdated": (
         "Cơ sở dữ liệu {url} chưa ở phiên bản mới nhất (hiện: {current}). Hãy chạy "

@@ -291,14 +291,14 @@ def test_wrong_passwords_lock_the_account_for_a_while(
 
     add_user(reviewed.engine, "locked_out", "viewer", PASSWORD, "80")
     client = client_for()
-    codes = [
-        client.post(
-            "/login", data={"username": "locked_out", "password": "sai-mật-khẩu"}
-        ).status_code
+    answers = [
+        client.post("/login", data={"username": "locked_out", "password": "sai-mật-khẩu"})
         for _ in range(5)
     ]
-    assert codes == [401] * 5
+    assert [a.status_code for a in answers] == [401] * 5
+    assert answers[0].json()["code"] == "account.wrong_password"
     # the right password no longer helps until the lock-out ends
     locked = client.post("/login", data={"username": "locked_out", "password": PASSWORD})
     assert locked.status_code == 429
     assert "tạm khóa" in locked.json()["detail"]
+    assert locked.json()["code"] == "account.throttled_name"

@@ -119,6 +119,7 @@ def test_a_successful_login_does_not_reset_the_failures_before_it(app_for: FastA
         assert _fail(client, "không-có-20") == 429
         held = client.post("/login", data={"username": "viewer80", "password": PASSWORD})
         assert held.status_code == 429 and "từ máy này" in held.json()["detail"]
+        assert held.json()["code"] == "account.throttled_address"
         assert int(held.headers["Retry-After"]) > 0
 
 
@@ -370,6 +371,7 @@ def test_a_report_is_made_on_request_by_post_only_and_not_too_often(
     assert made.status_code == 200 and "Tây Ninh" in made.text
     again = admin.post("/reports/now", data={"format": "html", "province": "80"})
     assert again.status_code == 429 and "hãy chờ" in again.json()["detail"]
+    assert again.json()["code"] == "web.report_too_soon"
     assert int(again.headers["Retry-After"]) > 0
     gate = app_for.state.reports
     gate._busy.acquire()  # another report in the making
@@ -378,3 +380,4 @@ def test_a_report_is_made_on_request_by_post_only_and_not_too_often(
     finally:
         gate._busy.release()
     assert busy.status_code == 429 and "báo cáo khác" in busy.json()["detail"]
+    assert busy.json()["code"] == "web.report_busy"

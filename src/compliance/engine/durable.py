@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from compliance.exceptions import ComplianceError
+from compliance.exceptions import CodedError, ComplianceError
 from compliance.vocabulary import conditions
 
 if TYPE_CHECKING:
@@ -38,14 +38,18 @@ if TYPE_CHECKING:
 BATCH = 20_000
 
 
-class RuleEngineCrashed(ComplianceError):
+class RuleEngineCrashed(CodedError):
     code = "engine.durable_crashed"
+    http_status = 500
+    exit_code = 4
 
 
 class RuleEngineFailed(ComplianceError, RuntimeError):
     """durable-rules ran but did not judge a fact as asked (raised in the worker process)."""
 
     code = "engine.durable_failed"
+    http_status = 500
+    exit_code = 4
 
 
 def ruleset(plan: Plan) -> dict[str, Any]:
@@ -154,7 +158,6 @@ def judge_durable(plan: Plan, facts: list[dict[str, Any]]) -> list[str | None]:
                 _restart()
                 if attempt == 2:
                     raise RuleEngineCrashed(
-                        f"durable-rules worker crashed twice on rule {plan.loaded.rule.id}; "
-                        "use --engine sql (same findings)"
+                        "engine.durable_crashed", rule=plan.loaded.rule.id
                     ) from exc
     return results

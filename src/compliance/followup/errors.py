@@ -7,24 +7,18 @@ user reads it too (the CLI adds its own hint, see ``compliance.cli_tasks``).
 
 from __future__ import annotations
 
-from typing import Any
-
-from compliance.exceptions import ComplianceError
-from compliance.messages import message
+from compliance.exceptions import CodedError
 
 
-class TaskError(ComplianceError):
+class TaskError(CodedError):
     """A change to a task that was not made; nothing was written."""
 
     code = "task.refused"  # every instance carries its own code (task.*)
 
-    def __init__(self, code: str, /, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(message(code, **params))
-
 
 class TaskNotFound(TaskError):
+    http_status = 404
+
     def __init__(self, task_id: int) -> None:
         super().__init__("task.not_found", task_id=task_id)
 

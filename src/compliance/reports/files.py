@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from compliance import db
-from compliance.exceptions import ComplianceError
+from compliance.exceptions import CodedError
 from compliance.registry.places import current_provinces
 from compliance.reports.context import ReportData, build_report
 from compliance.rules.loaded import RulesInvalid
@@ -32,14 +32,10 @@ _NAME = re.compile(
 )
 
 
-class ReportError(ComplianceError):
+class ReportError(CodedError):
     """A report cannot be written; the message (Vietnamese) says what to change."""
 
     code = "report.error"
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def check_province(province: str | None) -> str | None:
@@ -52,8 +48,8 @@ def check_province(province: str | None) -> str | None:
         valid = ", ".join(f"{c} ({n})" for c, n in sorted(provinces.items()))
         raise ReportError(
             "report.unknown_province",
-            f"Không có tỉnh mã '{province}'. Mã tỉnh là mã 2 chữ số theo danh mục năm 2025: "
-            f"{valid}.",
+            province=province,
+            valid=valid,
         )
     return code
 
@@ -62,10 +58,7 @@ def _targets() -> list[LoadedTarget]:
     try:
         return load_targets()
     except RulesInvalid as exc:
-        raise ReportError(
-            "report.targets_invalid",
-            "Tệp chỉ tiêu không hợp lệ; hãy chạy 'compliance rules validate':\n" + str(exc),
-        ) from exc
+        raise ReportError("report.targets_invalid", problems=str(exc)) from exc
 
 
 def prepare(
@@ -94,9 +87,7 @@ def write_atomically(path: Path, content: bytes) -> Path:
     """Write ``content`` to ``path`` through a temporary file renamed over it."""
     folder = path.parent
     if not folder.is_dir():
-        raise ReportError(
-            "report.no_folder", f"Không có thư mục {folder} để ghi báo cáo; hãy tạo thư mục trước."
-        )
+        raise ReportError("report.no_folder", folder=folder)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -118,9 +109,7 @@ def write_report(
 ) -> Path:
     """The ``compliance report`` command: one report, one file, all or nothing."""
     if fmt not in FORMATS:
-        raise ReportError(
-            "report.unknown_format", f"Định dạng '{fmt}' không hỗ trợ; chỉ nhận: html, pdf, xlsx."
-        )
+        raise ReportError("report.unknown_format", fmt=fmt)
     report = prepare(engine, as_of, province, number)
     return write_atomically(out, render(report, fmt))
 

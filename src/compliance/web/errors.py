@@ -16,7 +16,6 @@ from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from compliance.exceptions import ComplianceError
-from compliance.followup.errors import TaskNotFound
 from compliance.messages import message
 from compliance.web.auth import NotAuthenticated
 from compliance.web.render import templates
@@ -132,5 +131,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ComplianceError)
     async def _refused(request: Request, exc: ComplianceError) -> Response:
-        status = 404 if isinstance(exc, TaskNotFound) else 400  # a task deleted meanwhile
-        return refusal(request, status, str(exc), exc.code)
+        return refusal(request, exc.http_status, str(exc), exc.code)

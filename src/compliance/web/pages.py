@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from compliance.accounts import Account, LoginThrottled, authenticate
 from compliance.exceptions import RunRefused
 from compliance.followup.manage import TaskError, update_task
+from compliance.messages import message
 from compliance.models.followup import STATUS_VI, TaskStatus
 from compliance.review import export, queries, runs
 from compliance.review.decisions import decide
@@ -99,22 +100,23 @@ def login(
     tới trang `next` (trình duyệt). Sai nhiều lần (theo tên, dù tên có hay không, và theo địa chỉ
     máy) thì bị tạm chặn: trả về 429."""
     browser = "text/html" in request.headers.get("accept", "")
-    problem, status, headers = None, 401, None
+    problem, status, headers, code = None, 401, None, "account.wrong_password"
     try:
         account = authenticate(
             request.app.state.engine, username, password, address=client_address(request)
         )
     except LoginThrottled as exc:
-        problem, status, account = str(exc), 429, None
+        problem, status, account, code = str(exc), exc.http_status, None, exc.code
         headers = {"Retry-After": str(max(1, exc.until - int(time.time())))}
     if account is None:
-        problem = problem or "Tên đăng nhập hoặc mật khẩu không đúng."
+        problem = problem or message("account.wrong_password")
         if browser:
             response = _page(request, "login.html", None, next=_safe_next(next), error=problem)
             response.status_code = status
             response.headers.update(headers or {})
             return response
-        return JSONResponse({"detail": problem}, status_code=status, headers=headers)
+        body = {"detail": problem, "code": code}
+        return JSONResponse(body, status_code=status, headers=headers)
     token = start_session(request, account)
     if browser:
         return RedirectResponse(_safe_next(next), status_code=303)
