@@ -254,7 +254,12 @@ async def latest_artifact(key: str) -> Any:
 def test_a_whole_run_publishes_the_scorecard_and_writes_its_reports(registry):
     result = run()
     written = [Path(p) for p in result["reports"]]
-    assert sorted(p.suffix for p in written) == [".html", ".pdf", ".xlsx"]
+    # the national report and the registry's province's (80), each in three formats
+    assert sorted(p.name for p in written) == sorted(
+        f"bao-cao-{scope}-{AS_OF}.{ext}"
+        for scope in ("ca-nuoc", "80")
+        for ext in ("html", "pdf", "xlsx")
+    )
     assert all(p.parent == Path(get_settings().reports_dir) and p.stat().st_size for p in written)
     assert (
         "Độc lập - Tự do - Hạnh phúc" in next(p for p in written if p.suffix == ".html").read_text()

@@ -20,6 +20,7 @@ from compliance.exceptions import RunRefused
 from compliance.models.followup import ComplianceRun, is_whole_run
 from compliance.models.registry import SQLModel
 from compliance.registry.places import current_provinces, province_by_name
+from compliance.vocabulary.facts import addressable
 
 _SUGGESTIONS = 3
 
@@ -97,12 +98,7 @@ def _stored_province(conn: Connection, code: str) -> bool:
     )
 
 
-_UNIT_KEYS = (
-    ("enterprises", "tax_code"),
-    ("unions", "code"),
-    ("complaints", "id"),
-    ("chair_elections", "id"),
-)
+_UNIT_KEYS = tuple((s.table, s.code_column) for s in addressable())
 
 
 def _unit_exists(conn: Connection, unit: str) -> bool:

@@ -16,9 +16,12 @@ from compliance.engine.findings import Finding
 from compliance.models.registry import SQLModel
 from compliance.registry.hierarchy import superiors_on
 from compliance.rules.model import Responsible
+from compliance.vocabulary.facts import SUBJECTS, enterprise_owned
 from compliance.vocabulary.subjects import grassroots_of, union_active
 
 _MAX_DEPTH = 10
+UNION_SUBJECT = "union"  # a union's own obligations: it handles them itself
+ENTERPRISE_OWNED = frozenset(s.name for s in enterprise_owned())
 
 
 def _t(name: str):  # type: ignore[no-untyped-def]
@@ -77,23 +80,22 @@ class Hierarchy:
         return h
 
     def load_owners(self, conn: Connection, subject: str, ids: Iterable[str]) -> None:
-        """Complaints and chair elections belong to the union that handles them."""
-        table = {"complaint": "complaints", "chair_election": "chair_elections"}.get(subject)
+        """Rows that belong to a union through a column (vocabulary.facts.union_owned)."""
+        declared = SUBJECTS[subject]
         wanted = sorted(set(ids))
-        if table is None or not wanted:
+        if declared.owner_join is None or declared.owner_table != "unions" or not wanted:
             return
-        t = _t(table)
-        statement = select(t.c.id, t.c.union_code).where(
-            t.c.id.in_(bindparam("ids", expanding=True))
-        )
+        t = _t(declared.table)
+        key, column = t.c[declared.code_column], t.c[declared.owner_join[0]]
+        statement = select(key, column).where(key.in_(bindparam("ids", expanding=True)))
         for start in range(0, len(wanted), 900):
             for row_id, union_code in conn.execute(statement, {"ids": wanted[start : start + 900]}):
                 self.owner[(subject, row_id)] = union_code
 
     def owner_union(self, subject: str, unit: str) -> str | None:
-        if subject == "union":
+        if subject == UNION_SUBJECT:
             return unit
-        if subject in ("enterprise", "fee_payment"):
+        if subject in ENTERPRISE_OWNED:
             return self.grassroots.get(unit)
         return self.owner.get((subject, unit))
 

@@ -41,6 +41,7 @@ from compliance.followup.runs import (
 from compliance.memory import gc_paused
 from compliance.models.followup import TaskEvent
 from compliance.rules.validate import LoadedRule
+from compliance.vocabulary.facts import union_owned
 
 
 def record_and_sync(
@@ -83,7 +84,8 @@ def _sync(
     )
     outcome = RunOutcome(run_id, request.as_of, request.dry_run)
     hierarchy = Hierarchy.load(conn, request.as_of)
-    for subject in ("complaint", "chair_election"):
+    for owned in union_owned():
+        subject = owned.name
         hierarchy.load_owners(conn, subject, (f.unit for f in findings if subject_of(f) == subject))
     ctx = SyncContext(conn, run_id, now, request, by_id, hierarchy, outcome)
 

@@ -13,14 +13,9 @@ from compliance.registry.places import province_label, ward_label
 from compliance.review.queries import _rows, _t, with_body_names
 from compliance.review.scope import Scope
 from compliance.settings import today
-from compliance.vocabulary.facts import SUBJECTS
+from compliance.vocabulary.facts import SUBJECTS, addressable
 
-_UNIT_TABLES = (
-    ("enterprise", "enterprises", "tax_code"),
-    ("union", "unions", "code"),
-    ("complaint", "complaints", "id"),
-    ("chair_election", "chair_elections", "id"),
-)
+_UNIT_TABLES = tuple((s.name, s.table, s.code_column) for s in addressable())
 _TABLE_OF = {kind: table_name for kind, table_name, _ in _UNIT_TABLES}
 
 

@@ -72,7 +72,7 @@ def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
         if (
             rule.period is PeriodKind.NONE
             and "period" in names
-            and rule.applies_to.subject != "fee_payment"
+            and SUBJECTS[rule.applies_to.subject].row_period is None
         ):
             problems.append(
                 Problem(path, line, f"'period' used in {'.'.join(where)}, but the rule has none")

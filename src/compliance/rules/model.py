@@ -15,8 +15,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from compliance.vocabulary.facts import SUBJECTS
 from compliance.vocabulary.periods import PeriodKind
 from compliance.vocabulary.subjects import Activity
+
+# The subjects are declared once, in the fact catalogue; the rule format offers exactly those.
+SubjectName = Literal[tuple(SUBJECTS)]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -78,7 +82,7 @@ class Parameter(_Strict):
 
 
 class AppliesTo(_Strict):
-    subject: Literal["enterprise", "union", "complaint", "fee_payment", "chair_election"]
+    subject: SubjectName
     union_kinds: list[
         Literal["grassroots_union", "guild", "direct_superior_union", "provincial_federation"]
     ] = Field(default=[], description="For unions: which kinds owe the obligation.")

@@ -117,7 +117,9 @@ def _contexts(
         params = rule.parameter_values(overrides)
         bounds = judged_period(rule.period, as_of) if rule.period is not PeriodKind.NONE else None
         row_period = (  # fee payments carry their own period (their row's)
-            f"{as_of.year}-{as_of.month:02d}" if rule.applies_to.subject == "fee_payment" else None
+            f"{as_of.year}-{as_of.month:02d}"
+            if SUBJECTS[rule.applies_to.subject].row_period
+            else None
         )
         for status, condition in statuses:
             for unit_label, facts in _units(rule, as_of, _known(condition)):

@@ -19,3 +19,21 @@ from compliance.vocabulary.subjects import Subject
 SUBJECTS: dict[str, Subject] = {
     s.name: s for s in (ENTERPRISE, UNION, COMPLAINT, FEE_PAYMENT, CHAIR_ELECTION)
 }
+
+
+def union_owned() -> list[Subject]:
+    """Subjects whose rows belong to a union through a column (complaints, chair elections):
+    the union that handles one is found by reading that column."""
+    return [s for s in SUBJECTS.values() if s.owner_table == "unions"]
+
+
+def enterprise_owned() -> list[Subject]:
+    """Subjects that stand for an enterprise (itself, its fee payments): its grassroots union
+    handles them."""
+    return [s for s in SUBJECTS.values() if "enterprises" in (s.table, s.owner_table)]
+
+
+def addressable() -> list[Subject]:
+    """Subjects a code names on its own (tax code, union code, complaint id…): a case file, a
+    run for one unit. A fee payment is named by its enterprise's tax code and a period."""
+    return [s for s in SUBJECTS.values() if s.row_period is None]
