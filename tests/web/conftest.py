@@ -7,12 +7,17 @@ decide on tasks pick tasks no other test touches.
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
@@ -228,3 +233,27 @@ def hostile(
         return
     with contextmanager(_postgres_engine)() as engine:
         yield _build_hostile(engine, folder / "delivery")
+
+
+@contextmanager
+def serving(engine: Engine, **options: Any) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, as ``compliance serve`` runs it (pass
+    ``**server_options()`` for its exact settings); yields the base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(engine), host="127.0.0.1", port=port, log_level="warning", **options
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

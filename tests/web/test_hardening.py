@@ -8,16 +8,12 @@ reports anyone could start by GET.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -27,7 +23,7 @@ from compliance.accounts import add_user
 from compliance.cli import app as cli
 from compliance.settings import get_settings
 from compliance.web.app import create_app
-from tests.web.conftest import PASSWORD, Reviewed, login
+from tests.web.conftest import PASSWORD, Reviewed, login, serving
 
 HTML = {"Accept": "text/html"}
 
@@ -153,26 +149,8 @@ def served(reviewed: Reviewed) -> Iterator[str]:
     """The app under uvicorn exactly as ``compliance serve`` starts it, on a loopback port."""
     from compliance.web.app import server_options
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(reviewed.engine),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        **server_options(),
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(reviewed.engine, **server_options()) as url:
+        yield url
 
 
 def test_x_forwarded_for_does_not_choose_the_counted_address(

@@ -9,20 +9,16 @@ named like an <img onerror> and acted on the task whose history holds them all.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import ConsoleMessage, Dialog, sync_playwright
 from sqlalchemy import select
 
 from compliance.models.followup import FollowUpTask
 from compliance.web.app import create_app
-from tests.web.conftest import HOSTILE_ADMIN, HOSTILE_NAMES, PASSWORD, XSS, Hostile, login
+from tests.web.conftest import HOSTILE_ADMIN, HOSTILE_NAMES, PASSWORD, XSS, Hostile, login, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 tasks = FollowUpTask.__table__  # type: ignore[attr-defined]
@@ -92,22 +88,8 @@ def test_every_page_renders_hostile_names_as_text(role: str, hostile: Hostile) -
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile: Hostile) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(hostile.engine), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(hostile.engine) as url:
+        yield url
 
 
 @pytest.mark.parametrize("hostile", ["sqlite"], indirect=True)
