@@ -138,7 +138,9 @@ def test_explain_gives_a_vietnamese_sentence_with_facts_threshold_and_source(reg
     assert finding["explanation"] == (
         "Doanh nghiệp Công ty TNHH Hưng Thịnh (mã số thuế 0300000001) có 120 lao động (ngưỡng 25) "
         "nhưng đến ngày 01/03/2025 chưa có công đoàn cơ sở đang hoạt động. "
-        "(Căn cứ: 000_14c18d3c2f2feb98.txt, mục II.1.)"
+        "(Căn cứ: Chương trình hành động của Ban Thường vụ Tỉnh ủy Tây Ninh thực hiện Nghị quyết "
+        "số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị về “Đổi mới tổ chức và hoạt động của Công "
+        "đoàn Việt Nam trong tình hình mới”, mục II.1.)"
     )
     assert finding["facts"] == {"workers": 120, "has_active_grassroots_union": False}
     assert finding["params"] == {"min_workers": 25}

@@ -28,3 +28,13 @@ def test_a_citation_names_the_document_not_its_file():
     assert unnumbered.startswith("Chương trình hành động của Ban Thường vụ Tỉnh ủy Tây Ninh")
     assert "Nghị quyết số 02-NQ/TW" in unnumbered and ".txt" not in unnumbered
     assert cite(RULES, "khong-co.txt", "I") == "khong-co.txt, mục I"  # unknown: as given
+
+
+def test_other_documents_of_a_source_are_cited_the_same_way():
+    from compliance.rules.documents import cite_reference
+
+    assert cite_reference(RULES, "004_61b455b33068824b.txt II.6") == (
+        "Chương trình số 02/CTr-LĐLĐ ngày 11/01/2024 của Liên đoàn Lao động tỉnh Bến Tre, mục II.6"
+    )
+    with_words = cite_reference(RULES, "004_61b455b33068824b.txt II.5: cập nhật số liệu")
+    assert with_words.endswith("mục II.5: cập nhật số liệu")

@@ -89,7 +89,11 @@ def test_review_a_unit_and_waive_its_task(
     expect(finding).to_contain_text("chưa có công đoàn cơ sở")
     finding.locator("summary").click()
     expect(finding.locator("blockquote")).to_contain_text("100% doanh nghiệp có từ 25 lao động")
-    expect(finding.locator("blockquote")).to_contain_text("000_14c18d3c2f2feb98.txt, mục II.1")
+    expect(finding.locator("blockquote")).to_contain_text(
+        "Chương trình hành động của Ban Thường vụ Tỉnh ủy Tây Ninh"
+    )  # the document as minutes cite it, never its file name
+    expect(finding.locator("blockquote")).to_contain_text("mục II.1")
+    expect(finding.locator("blockquote")).not_to_contain_text(".txt")
     expect(page.get_by_text("Số lao động", exact=True)).to_be_visible()
 
     # "Bác bỏ" without a reason: the error at the form, in view and focused, the choice kept

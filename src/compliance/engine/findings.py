@@ -87,8 +87,7 @@ class Finding:
         sentence = render_or_fallback(
             rule.explanation, self.template_values, self.rule, "explanation"
         )
-        source = rule.source
-        return f"{sentence} (Căn cứ: {source.document}, mục {source.section}.)"
+        return f"{sentence} (Căn cứ: {self.loaded.citation}.)"
 
     def as_dict(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

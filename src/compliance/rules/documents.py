@@ -51,6 +51,23 @@ def catalogue(rules_dir: Path) -> dict[str, Document]:
     return {name: Document(**entry) for name, entry in (data.get("documents") or {}).items()}
 
 
+def catalogue_dir(rule_file: Path) -> Path:
+    """The rules folder a rule file belongs to: the nearest one above it with the catalogue
+    (a rule file tried on its own, elsewhere, cites by file name)."""
+    for folder in rule_file.resolve().parents:
+        if (folder / CATALOGUE).is_file():
+            return folder
+    return rule_file.parent
+
+
+def cite_reference(rules_dir: Path, reference: str) -> str:
+    """An ``also`` entry of a rule's source, "FILE SECTION[: words]", cited like the source."""
+    document, _, rest = reference.strip().partition(" ")
+    section, colon, words = rest.partition(":")
+    cited = cite(rules_dir, document, section.strip() or None)
+    return f"{cited}: {words.strip()}" if colon else cited
+
+
 def cite(rules_dir: Path, document: str, section: str | None) -> str:
     """The citation of ``section`` of ``document`` as a minute writes it."""
     known = catalogue(rules_dir).get(document)

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from compliance.exceptions import ComplianceError
-from compliance.rules import model
+from compliance.rules import documents, model
 from compliance.vocabulary import conditions
 
 
@@ -51,6 +51,18 @@ class LoadedRule:
     def version(self) -> str:
         """The rule's content hash, computed once: every finding carries it."""
         return self.rule.version()
+
+    @cached_property
+    def citation(self) -> str:
+        """Its source as a minute cites it (rules/documents.py), computed once per rule."""
+        source = self.rule.source
+        return documents.cite(documents.catalogue_dir(self.path), source.document, source.section)
+
+    @cached_property
+    def also_citations(self) -> list[str]:
+        """The source's other documents (``also``), cited the same way."""
+        folder = documents.catalogue_dir(self.path)
+        return [documents.cite_reference(folder, ref) for ref in self.rule.source.also]
 
 
 class RulesInvalid(ComplianceError):
