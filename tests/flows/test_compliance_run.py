@@ -264,6 +264,13 @@ def test_a_whole_run_publishes_the_scorecard_and_writes_its_reports(registry):
     assert (
         "Độc lập - Tự do - Hạnh phúc" in next(p for p in written if p.suffix == ".html").read_text()
     )
+    summary = asyncio.run(latest_artifact("compliance-run-summary"))
+    assert (
+        f"Rà soát tuân thủ ngày {AS_OF:%d/%m/%Y}" in summary.data and "Vi phạm: **" in summary.data
+    )
+    by_rule = asyncio.run(latest_artifact("compliance-run-findings-by-rule"))
+    rows = json.loads(by_rule.data) if isinstance(by_rule.data, str) else by_rule.data
+    assert set(rows[0]) == {"Quy tắc", "Loại", "Số phát hiện"}  # Vietnamese columns
     artifact = asyncio.run(latest_artifact("compliance-scorecard"))
     assert artifact is not None and "Kết quả thực hiện chỉ tiêu — Tây Ninh" in str(artifact.data)
     table = asyncio.run(latest_artifact("compliance-scorecard-table"))

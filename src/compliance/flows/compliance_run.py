@@ -34,9 +34,11 @@ from compliance.exceptions import ComplianceError
 from compliance.followup import guard
 from compliance.followup import notify as notifications
 from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
+from compliance.formatting import FAMILY_VI, date_vn, number_vn
 from compliance.reports import artifacts as reports_artifacts
 from compliance.reports.files import write_run_reports
 from compliance.rules.loaded import LoadedRule
+from compliance.rules.model import Family
 from compliance.rules.validate import load_rules
 from compliance.settings import TIMEZONE, get_settings
 
@@ -217,19 +219,22 @@ def record_and_sync_tasks(
 
 @task(name="publish-summary", **STEP)
 def publish_summary(outcome: RunOutcome) -> None:
-    s = outcome.summary
+    s = {key: number_vn(value) for key, value in outcome.summary.items()}
     lines = [
-        f"# Rà soát tuân thủ ngày {outcome.as_of:%d/%m/%Y}"
+        f"# Rà soát tuân thủ ngày {date_vn(outcome.as_of)}"
         + (" (chạy thử)" if outcome.dry_run else f" — lần chạy #{outcome.run_id}"),
         "",
-        f"- Vi phạm: **{s['violations']:,}**, có nguy cơ: **{s['at_risk']:,}**",
-        f"- Việc mới: **{s['opened']:,}**, mở lại: **{s['reopened']:,}**, "
-        f"đã khắc phục: **{s['resolved']:,}**",
-        f"- Việc đang mở: **{s['open_tasks']:,}**",
+        f"- Vi phạm: **{s['violations']}**, có nguy cơ: **{s['at_risk']}**",
+        f"- Việc mới: **{s['opened']}**, mở lại: **{s['reopened']}**, "
+        f"đã khắc phục: **{s['resolved']}**",
+        f"- Việc đang mở: **{s['open_tasks']}**",
     ]
     create_markdown_artifact(markdown="\n".join(lines), key="compliance-run-summary")
     create_table_artifact(
-        table=[{"quy_tac": rule, "phat_hien": n} for rule, n in sorted(outcome.by_rule.items())],
+        table=[
+            {"Quy tắc": rule, "Loại": FAMILY_VI[Family.of(rule)], "Số phát hiện": number_vn(n)}
+            for rule, n in sorted(outcome.by_rule.items())
+        ],
         key="compliance-run-findings-by-rule",
     )
 
