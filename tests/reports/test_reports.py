@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from compliance import db
 from compliance.cli import app
+from compliance.exceptions import DatabaseError
 from compliance.reports import artifacts
 from compliance.reports.files import latest_reports, prepare, write_run_reports
 from compliance.reports.xlsx import SHEETS
@@ -161,7 +162,7 @@ def test_bad_input_is_refused_in_vietnamese_without_a_file(tmp_path, migrated, a
 def test_an_unmigrated_database_is_refused(tmp_path):
     out = tmp_path / "out.pdf"
     result = invoke(tmp_path, "--as-of", "2026-10-01", "--format", "pdf", "--out", str(out))
-    assert result.exit_code == 1
+    assert result.exit_code == DatabaseError.exit_code  # 3: the database, not the request
     assert "chưa ở phiên bản mới nhất" in plain(result.output)
     assert "compliance db upgrade" in plain(result.output)
     assert not out.exists()
