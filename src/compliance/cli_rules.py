@@ -14,8 +14,9 @@ from rich.table import Table as RichTable
 
 from compliance import db
 from compliance.console import console, err_console
-from compliance.engine.findings import STATUS_VI, Finding
+from compliance.engine.findings import Finding
 from compliance.exceptions import ComplianceError
+from compliance.formatting import FINDING_STATUS_VI
 from compliance.rules.loaded import LoadedRule, RulesInvalid
 from compliance.rules.validate import load_rules
 
@@ -166,7 +167,7 @@ def _print_findings(findings: list[Finding], output: FindingFormat, explain: boo
             f.unit,
             f.unit_name or "",
             f.period or "",
-            STATUS_VI[f.status],
+            FINDING_STATUS_VI[f.status],
             f.due.strftime("%d/%m/%Y") if f.due else "",
         ]
         if explain:

@@ -19,10 +19,10 @@ from compliance import db
 from compliance.console import console, err_console, fail
 from compliance.exceptions import ComplianceError
 from compliance.followup.targets import mask_url
+from compliance.formatting import TASK_STATUS_VI
 from compliance.messages import message
 from compliance.models.followup import (
     ACTIVE_STATUSES,
-    STATUS_VI,
     FollowUpTask,
     NotificationTarget,
     TaskStatus,
@@ -244,7 +244,7 @@ def list_tasks(
     for task in rows:
         table.add_row(
             str(task.id), escape(task.rule), escape(task.unit), escape(task.period_key),
-            STATUS_VI[TaskStatus(task.status)],
+            TASK_STATUS_VI[TaskStatus(task.status)],
             task.due_on.strftime("%d/%m/%Y") if task.due_on else "", escape(task.assignee or ""),
             escape(task.title),
         )  # fmt: off
@@ -338,7 +338,7 @@ def update(
         if exc.code in _TASK_OPTIONS:  # the message is shared with the web: the option is ours
             err_console.print(f"Tùy chọn: {_TASK_OPTIONS[exc.code]}", highlight=False, markup=False)
         raise failed from None
-    console.print(f"Việc #{task.id}: {STATUS_VI[TaskStatus(task.status)]}.")
+    console.print(f"Việc #{task.id}: {TASK_STATUS_VI[TaskStatus(task.status)]}.")
 
 
 @notify_app.command("add")

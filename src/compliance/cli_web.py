@@ -11,7 +11,8 @@ from rich.table import Table as RichTable
 from compliance import db
 from compliance.console import console, fail
 from compliance.exceptions import ComplianceError
-from compliance.models.accounts import ROLE_VI, Role
+from compliance.formatting import ROLE_VI
+from compliance.models.accounts import Role
 
 users_app = typer.Typer(help="Accounts of the review UI.", no_args_is_help=True)
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from compliance.rules.loaded import LoadedRule
 
 STATUSES = ("violation", "at_risk", "open")
-STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}
 
 
 @dataclass(frozen=True)

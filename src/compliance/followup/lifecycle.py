@@ -12,7 +12,8 @@ import datetime as dt
 from enum import StrEnum
 
 from compliance.followup.errors import TaskError, TransitionNotAllowed
-from compliance.models.followup import ACTIVE_STATUSES, STATUS_VI, TaskStatus
+from compliance.formatting import TASK_STATUS_VI
+from compliance.models.followup import ACTIVE_STATUSES, TaskStatus
 
 S = TaskStatus
 
@@ -124,7 +125,7 @@ def apply(status: str | None, event: Event) -> TaskStatus:
     try:
         return TRANSITIONS[(current, event)]
     except KeyError:
-        shown = STATUS_VI[current] if current is not None else "chưa có"
+        shown = TASK_STATUS_VI[current] if current is not None else "chưa có"
         raise TransitionNotAllowed(shown, EVENT_VI[event]) from None
 
 

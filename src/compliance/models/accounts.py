@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from compliance import formatting
 from compliance.models.followup import _timestamp
 
 
@@ -26,7 +25,6 @@ class Role(StrEnum):
     VIEWER = "viewer"  # reads
 
 
-ROLE_VI = formatting.ROLE_VI
 
 
 class User(SQLModel, table=True):
@@ -90,7 +88,6 @@ class RunRequestStatus(StrEnum):
     FAILED = "failed"
 
 
-RUN_STATUS_VI = formatting.RUN_STATUS_VI
 
 
 class RunRequest(SQLModel, table=True):

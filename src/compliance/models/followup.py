@@ -15,8 +15,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from compliance.formatting import TASK_STATUS_VI
-
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -39,7 +37,6 @@ class TaskStatus(StrEnum):
 
 
 ACTIVE_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.ESCALATED)
-STATUS_VI = TASK_STATUS_VI  # compliance.formatting: the one place a status is named
 
 
 class ComplianceRun(SQLModel, table=True):

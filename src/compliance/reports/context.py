@@ -16,11 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from compliance.formatting import FINDING_STATUS_VI, date_long_vn
+from compliance.formatting import FINDING_STATUS_VI, TASK_STATUS_VI, date_long_vn
 from compliance.models import Union
 from compliance.models.followup import (
     ACTIVE_STATUSES,
-    STATUS_VI,
     ComplianceRun,
     FollowUpTask,
     RecordedFinding,
@@ -265,7 +264,7 @@ def overdue_tasks(
             row.due_on,
             (as_of - row.due_on).days,
             row.body_name or row.responsible_code or row.responsible_kind,
-            STATUS_VI.get(row.status, row.status),
+            TASK_STATUS_VI.get(row.status, row.status),
             row.escalation_level,
         )  # fmt: skip
         for row in conn.execute(statement)

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from compliance.accounts import Account, LoginThrottled, authenticate
 from compliance.exceptions import RunRefused
 from compliance.followup.manage import TaskError, update_task
+from compliance.formatting import TASK_STATUS_VI
 from compliance.messages import message
-from compliance.models.followup import STATUS_VI, TaskStatus
+from compliance.models.followup import TaskStatus
 from compliance.review import export, queries, runs
 from compliance.review.decisions import decide
 from compliance.settings import today
@@ -171,7 +172,7 @@ def flagged_units(
         result=result,
         filters=filters,
         menus=menus,
-        statuses=STATUS_VI,
+        statuses=TASK_STATUS_VI,
         query=urlencode(query),
     )
 
@@ -205,7 +206,7 @@ def export_units(
 @router.get("/units/{code}", response_class=HTMLResponse)
 def case_file(request: Request, account: Reader, code: Annotated[Code, Path()]) -> HTMLResponse:
     case = case_file_or_refuse(request, account, code)
-    return _page(request, "case.html", account, case=case, statuses=STATUS_VI)
+    return _page(request, "case.html", account, case=case, statuses=TASK_STATUS_VI)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -215,7 +216,7 @@ def task_board(request: Request, account: Reader) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
         for status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.ESCALATED):
             columns[status] = queries.flagged(conn, scope, queries.Filters(status=status))
-    return _page(request, "tasks.html", account, columns=columns, statuses=STATUS_VI)
+    return _page(request, "tasks.html", account, columns=columns, statuses=TASK_STATUS_VI)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -261,7 +262,7 @@ def decision(
         }
         case = case_file_or_refuse(request, account, task["unit"])
         response = _page(
-            request, "case.html", account, case=case, statuses=STATUS_VI, refused=typed
+            request, "case.html", account, case=case, statuses=TASK_STATUS_VI, refused=typed
         )
         response.status_code = 400
         return response

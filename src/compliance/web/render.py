@@ -17,9 +17,9 @@ from compliance.formatting import (
     ROLE_VI,
     RUN_STATUS_VI,
     SEVERITY_VI,
+    TASK_STATUS_VI,
     number_vn,
 )
-from compliance.formatting import TASK_STATUS_VI as STATUS_VI
 from compliance.registry.places import province_label
 from compliance.review.casefile import fact_labels
 from compliance.review.decisions import possible
@@ -88,7 +88,7 @@ templates.env.filters.update(
     plain=plain,
     field_value=field_value,
     fact_value=fact_value,
-    status_vi=lambda s: STATUS_VI.get(s, s),
+    status_vi=lambda s: TASK_STATUS_VI.get(s, s),
     severity_vi=lambda s: SEVERITY_VI.get(s, s),
     finding_vi=lambda s: FINDING_STATUS_VI.get(s, s),
     role_vi=lambda s: ROLE_VI.get(s, s),
