@@ -126,7 +126,7 @@ def phase_run(url: str) -> dict[str, Any]:
     with engine.connect() as conn:
         findings = evaluate(conn, rules, _as_of())
     evaluated = time.perf_counter() - started
-    outcome = sync.record_and_sync(engine, rules, findings, sync.RunRequest(as_of=_as_of()))
+    outcome = sync.record_and_sync(engine, rules, findings, sync.RunOrder(as_of=_as_of()))
     seconds = time.perf_counter() - started
     engine.dispose()
     churn = sum(outcome.summary[k] for k in ("opened", "reopened", "resolved", "updated"))

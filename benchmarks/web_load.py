@@ -40,7 +40,7 @@ from sqlalchemy import text
 from compliance import db
 from compliance.accounts import add_user
 from compliance.engine.evaluate import evaluate
-from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
@@ -70,7 +70,7 @@ def prepare(enterprises: int) -> Path:
         rules = load_rules()
         with engine.connect() as conn:
             findings = evaluate(conn, rules, AS_OF)
-        record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+        record_and_sync(engine, rules, findings, RunOrder(as_of=AS_OF))
     for i in range(50):
         role = "inspector" if i % 2 == 0 else "viewer"
         add_user(engine, f"reviewer{i:02d}", role, PASSWORD, "80")

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, insert, select
 from compliance import db
 from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
-from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
+from compliance.followup.sync import RunOrder, RunOutcome, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.accounts import AuditEntry
 from compliance.models.followup import FollowUpTask, TaskEvent
@@ -92,7 +92,7 @@ def run(engine: Engine, as_of: dt.date, rules: Sequence[LoadedRule] | None = Non
     rules = list(rules) if rules is not None else load_rules()
     with engine.connect() as conn:
         findings = evaluate(conn, rules, as_of)
-    return record_and_sync(engine, rules, findings, RunRequest(as_of=as_of))
+    return record_and_sync(engine, rules, findings, RunOrder(as_of=as_of))
 
 
 def generated_and_run(

@@ -22,7 +22,7 @@ from compliance.accounts import add_user
 from compliance.cli import app as cli
 from compliance.engine.evaluate import evaluate
 from compliance.followup.manage import update_task
-from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
@@ -39,7 +39,7 @@ def _history(engine: Engine, folder: Path) -> list[int]:
     rules = load_rules()
     with engine.connect() as conn:
         findings = evaluate(conn, rules, AS_OF)
-    record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+    record_and_sync(engine, rules, findings, RunOrder(as_of=AS_OF))
     add_user(engine, "kiểm tra :x: [bold]", "inspector", PASSWORD)
     with engine.connect() as conn:
         tasks = list(conn.execute(text("SELECT id FROM follow_up_tasks ORDER BY id")).scalars())

@@ -49,7 +49,6 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-
 @app.command("import")
 def import_(
     folder: Annotated[

@@ -116,7 +116,7 @@ def evaluate_command(
     rules_path: Annotated[list[Path] | None, typer.Option("--rules", help="Rule files.")] = None,
 ) -> None:
     """Evaluate on demand and print the findings; changes nothing in the database."""
-    from compliance.engine.evaluate import Scope, evaluate
+    from compliance.engine.evaluate import Selection, evaluate
 
     loaded = _load(rules_path)
     known = {r.id for r in loaded}
@@ -137,7 +137,7 @@ def evaluate_command(
                 conn,
                 loaded,
                 as_of.date(),
-                Scope.of(rule or (), unit or (), province),
+                Selection.of(rule or (), unit or (), province),
                 method=method,  # type: ignore[arg-type]
                 history=history,
             )

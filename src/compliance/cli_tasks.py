@@ -45,7 +45,6 @@ _TASK_OPTIONS = {
 }
 
 
-
 AsOf = Annotated[
     dt.datetime | None,
     typer.Option(formats=["%Y-%m-%d"], help="The day judged (default: today in Vietnam)."),

@@ -16,7 +16,9 @@ The bottom layer: it imports nothing of the product but the settings' time zone.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from compliance.settings import TIMEZONE
@@ -221,3 +223,9 @@ def fields_text(values: dict[str, Any] | None) -> str:
 def label(labels: dict[str, str], value: Any) -> str:
     """``value``'s Vietnamese name in ``labels``, or the value itself when it has none."""
     return labels.get(str(value), "" if value is None else str(value))
+
+
+def did_you_mean(word: str, choices: Iterable[str], count: int = 1, cutoff: float = 0.6) -> str:
+    """The close names a typo was probably meant to be, as a sentence to append to an error."""
+    close = difflib.get_close_matches(word, list(choices), n=count, cutoff=cutoff)
+    return f"; có phải {' hay '.join(repr(c) for c in close)}?" if close else ""

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from compliance import db
-from compliance.engine.evaluate import Scope, evaluate
+from compliance.engine.evaluate import Selection, evaluate
 from compliance.registry.contract import TABLES_BY_NAME
 from compliance.registry.importer import import_folder
 from compliance.registry.summary import STORED_TABLES
@@ -239,7 +239,7 @@ def check(engine: Any, folder: Path, as_of: dt.date, registry: dict[str, Any]) -
         for method in METHODS:
             found = {
                 (f.rule, f.unit, f.period, f.status)
-                for f in evaluate(conn, RULES, as_of, Scope(), method=method)
+                for f in evaluate(conn, RULES, as_of, Selection(), method=method)
             }
             assert found == expected, (method, sorted(found ^ expected))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from compliance.engine.cases import write_registry
-from compliance.engine.evaluate import Scope, evaluate
+from compliance.engine.evaluate import Selection, evaluate
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from tests.registry.helpers import snapshot
@@ -165,7 +165,7 @@ def test_history_judges_older_periods_too(sqlite_engine, tmp_path):
     import_folder(sqlite_engine, tmp_path / "d")
     rules = [r for r in load_rules([ROOT / "rules"]) if r.id == "review.quarterly"]
     with sqlite_engine.connect() as conn:
-        findings = evaluate(conn, rules, dt.date(2025, 3, 1), Scope(), history=3)
+        findings = evaluate(conn, rules, dt.date(2025, 3, 1), Selection(), history=3)
     assert [f.period for f in findings] == ["2024-Q2", "2024-Q3", "2024-Q4"]
 
 
@@ -178,7 +178,7 @@ def test_each_periodic_rule_judges_its_own_period(sqlite_engine, tmp_path):
     ]
     assert [r.id for r in rules] == ["rating.annual", "review.quarterly"]
     with sqlite_engine.connect() as conn:
-        findings = evaluate(conn, rules, dt.date(2025, 3, 1), Scope())
+        findings = evaluate(conn, rules, dt.date(2025, 3, 1), Selection())
     assert {(f.rule, f.period) for f in findings} == {
         ("rating.annual", "2024"),
         ("review.quarterly", "2024-Q4"),

@@ -33,7 +33,7 @@ def main() -> None:
             time.sleep(pause)
 
         sync._record_findings = record_then_pause
-    outcome = sync.record_and_sync(engine, rules, findings, sync.RunRequest(as_of=as_of))
+    outcome = sync.record_and_sync(engine, rules, findings, sync.RunOrder(as_of=as_of))
     print(" ".join(f"{k}={v}" for k, v in outcome.summary.items()), flush=True)
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from compliance.engine import partition
-from compliance.engine.evaluate import Scope, evaluate
+from compliance.engine.evaluate import Selection, evaluate
 from compliance.flows.compliance_run import RunParameters, compliance_run
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.followup import FollowUpTask, RecordedFinding
@@ -54,7 +54,7 @@ def test_shares_cover_every_unit_once(registry):
     rules = load_rules()
     with registry.connect() as conn:
         whole = evaluate(conn, rules, AS_OF)
-        shares = partition.scopes(conn, Scope(), 3)
+        shares = partition.scopes(conn, Selection(), 3)
         parts = [evaluate(conn, rules, AS_OF, share) for share in shares]
     assert len(shares) == 3 and shares[-1].partition.rest
     assert partition.merge(parts) == whole

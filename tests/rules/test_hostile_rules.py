@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from compliance import db
 from compliance.cli import app
 from compliance.engine.cases import run_all, write_registry
-from compliance.engine.evaluate import Scope, evaluate
-from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.engine.evaluate import Selection, evaluate
+from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.registry.importer import import_folder
 from compliance.rules.trial import RenderTimeout, time_limit
 from compliance.rules.validate import RulesInvalid, load_rules
@@ -264,7 +264,7 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
     db.upgrade(engine)
     import_folder(engine, tmp_path / "registry", effective_date=dt.date(2025, 3, 1))
     with engine.connect() as conn, caplog.at_level(logging.DEBUG, "compliance.rules.render"):
-        findings = evaluate(conn, [rule], dt.date(2025, 3, 1), Scope(), method="python")
+        findings = evaluate(conn, [rule], dt.date(2025, 3, 1), Selection(), method="python")
         by_unit = {f.unit: f for f in findings}
         assert set(by_unit) == {"K07", "K08"}
         bad, good = by_unit["K07"], by_unit["K08"]
@@ -272,7 +272,7 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
         assert "Căn cứ: 004_61b455b33068824b.txt" in bad.explanation
         assert good.explanation.endswith("vẫn chưa giải quyết (100). (Căn cứ: "
                                          "004_61b455b33068824b.txt, mục II.9.)")  # fmt: skip
-    record_and_sync(engine, [rule], findings, RunRequest(as_of=dt.date(2025, 3, 1)))
+    record_and_sync(engine, [rule], findings, RunOrder(as_of=dt.date(2025, 3, 1)))
     with engine.connect() as conn:
         tasks = dict(conn.execute(sql("SELECT unit, title FROM follow_up_tasks")).all())
         stored = dict(conn.execute(sql("SELECT unit, explanation FROM findings")).all())

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select, text
 from compliance import db
 from compliance.accounts import add_user
 from compliance.engine.evaluate import evaluate
-from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.accounts import RunRequest as RunRequestRow
 from compliance.models.followup import FollowUpTask
@@ -52,7 +52,7 @@ def _build(engine: Engine, folder: Path) -> Reviewed:
     rules = load_rules()
     with engine.connect() as conn:
         findings = evaluate(conn, rules, AS_OF)
-    record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+    record_and_sync(engine, rules, findings, RunOrder(as_of=AS_OF))
     tasks = FollowUpTask.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
         dsu = conn.execute(
@@ -187,7 +187,7 @@ def _build_hostile(engine: Engine, folder: Path) -> Hostile:
                 )
     with engine.connect() as conn:
         findings = evaluate(conn, rules, AS_OF)
-    record_and_sync(engine, rules, findings, RunRequest(as_of=AS_OF))
+    record_and_sync(engine, rules, findings, RunOrder(as_of=AS_OF))
     with engine.connect() as conn:
         task_id, unit = conn.execute(
             text(

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from compliance.cli import app as cli
-from compliance.engine.evaluate import Scope, evaluate
-from compliance.followup.sync import RunRequest, record_and_sync
+from compliance.engine.evaluate import Selection, evaluate
+from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings, today
 from compliance.web.app import create_app
@@ -136,9 +136,9 @@ def test_a_lapsed_waiver_brings_the_finding_back(
     for day, expected in ((until, "waived"), (until + dt.timedelta(days=1), "open")):
         with reviewed.engine.connect() as conn:
             findings = evaluate(conn, rules, day)
-        only = Scope.of([task["rule"]], [task["unit"]], None)
+        only = Selection.of([task["rule"]], [task["unit"]], None)
         findings = [f for f in findings if f.unit == task["unit"]]
-        record_and_sync(reviewed.engine, rules, findings, RunRequest(as_of=day, scope=only))
+        record_and_sync(reviewed.engine, rules, findings, RunOrder(as_of=day, scope=only))
         assert client.get(f"/api/tasks/{task['id']}").json()["status"] == expected, day
 
 

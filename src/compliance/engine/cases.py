@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance import db
-from compliance.engine.evaluate import Method, Scope, evaluate
+from compliance.engine.evaluate import Method, Selection, evaluate
 from compliance.engine.findings import Finding
 from compliance.registry.importer import import_folder
 from compliance.rules.loaded import LoadedRule
@@ -107,7 +107,7 @@ def run_case(loaded: LoadedRule, case: RuleCase, template: Path, workdir: Path) 
         with engine.connect() as conn:
             for method in METHODS:
                 findings = evaluate(
-                    conn, [loaded], case.as_of, Scope(), method=method, overrides=overrides
+                    conn, [loaded], case.as_of, Selection(), method=method, overrides=overrides
                 )
                 result.got[method] = {(f.unit, f.period, f.status) for f in findings}
         result.error = _text_failure(loaded, findings)

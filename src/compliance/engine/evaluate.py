@@ -53,7 +53,7 @@ class Partition:
 
 
 @dataclass(frozen=True)
-class Scope:
+class Selection:
     """What to evaluate: empty means everything."""
 
     rules: frozenset[str] = frozenset()
@@ -67,7 +67,7 @@ class Scope:
         rules: Iterable[str] = (),
         units: Iterable[str] = (),
         province: str | None = None,
-    ) -> Scope:
+    ) -> Selection:
         return cls(frozenset(rules), frozenset(units), province)
 
 
@@ -88,7 +88,7 @@ def _facts_named_in(sources: tuple[str, ...]) -> frozenset[str]:
 def plans(
     rules: Sequence[LoadedRule],
     as_of: dt.date,
-    scope: Scope,
+    scope: Selection,
     history: int = 1,
     overrides: dict[str, dict[str, Any]] | None = None,
     period: Period | None = None,
@@ -132,7 +132,7 @@ def plans(
     return result
 
 
-def _statement(plan: Plan, scope: Scope, with_condition: bool) -> Select[Any]:
+def _statement(plan: Plan, scope: Selection, with_condition: bool) -> Select[Any]:
     subject, context = plan.subject, plan.context
     refs = subject.refs()
     rule = plan.loaded.rule
@@ -191,7 +191,7 @@ def _finding(plan: Plan, row: Any, status: str) -> Finding:
     )
 
 
-def unit_facts(conn: Connection, plan: Plan, scope: Scope) -> list[Any]:
+def unit_facts(conn: Connection, plan: Plan, scope: Selection) -> list[Any]:
     """Every unit the plan's rule applies to, with its facts, whatever its status."""
     return list(conn.execute(_statement(plan, scope, with_condition=False)))
 
@@ -200,7 +200,7 @@ def evaluate(
     conn: Connection,
     rules: Sequence[LoadedRule],
     as_of: dt.date,
-    scope: Scope | None = None,
+    scope: Selection | None = None,
     *,
     method: Method = "sql",
     history: int = 1,
@@ -209,14 +209,16 @@ def evaluate(
 ) -> list[Finding]:
     """Findings (violations and at-risk units) in scope as of ``as_of``, sorted by key."""
     with gc_paused():
-        return _evaluate(conn, rules, as_of, scope or Scope(), method, history, overrides, period)
+        return _evaluate(
+            conn, rules, as_of, scope or Selection(), method, history, overrides, period
+        )
 
 
 def _evaluate(
     conn: Connection,
     rules: Sequence[LoadedRule],
     as_of: dt.date,
-    scope: Scope,
+    scope: Selection,
     method: Method,
     history: int,
     overrides: dict[str, dict[str, Any]] | None,

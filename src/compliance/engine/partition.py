@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, union_all
 
-from compliance.engine.evaluate import Partition, Scope
+from compliance.engine.evaluate import Partition, Selection
 from compliance.engine.findings import Finding
 from compliance.rules.loaded import LoadedRule
 from compliance.vocabulary.subjects import registry_table
@@ -45,7 +45,7 @@ def partitions(sizes: dict[str, int], count: int) -> list[Partition]:
     return result + [Partition(others, rest=True)]
 
 
-def scopes(conn: Connection, scope: Scope, count: int) -> list[Scope]:
+def scopes(conn: Connection, scope: Selection, count: int) -> list[Selection]:
     """The scope split into shares; a province or unit scope is small and stays whole."""
     if scope.province or scope.units or count <= 1:
         return [scope]

@@ -28,12 +28,12 @@ from sqlalchemy import Engine
 
 from compliance import db
 from compliance.engine import partition
-from compliance.engine.evaluate import Scope, evaluate
+from compliance.engine.evaluate import Selection, evaluate
 from compliance.engine.findings import Finding
 from compliance.exceptions import ComplianceError
 from compliance.followup import guard
 from compliance.followup import notify as notifications
-from compliance.followup.sync import RunOutcome, RunRequest, record_and_sync
+from compliance.followup.sync import RunOrder, RunOutcome, record_and_sync
 from compliance.formatting import FAMILY_VI, date_vn, number_vn
 from compliance.reports import artifacts as reports_artifacts
 from compliance.reports.files import write_run_reports
@@ -81,8 +81,8 @@ class RunParameters(BaseModel):
     def day(self) -> dt.date:
         return self.as_of or dt.datetime.now(TIMEZONE).date()
 
-    def scope(self) -> Scope:
-        return Scope.of(self.rules, self.units, self.province)
+    def scope(self) -> Selection:
+        return Selection.of(self.rules, self.units, self.province)
 
 
 @contextmanager
@@ -120,7 +120,7 @@ def check_run_request(rules: list[LoadedRule], parameters: RunParameters) -> Non
 
 
 @task(name="evaluate", **STEP)
-def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> list[Finding]:
+def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> list[Finding]:
     with registry() as engine, engine.connect() as conn:
         findings = evaluate(conn, rules, as_of, scope)
     get_run_logger().info("Evaluated as of %s: %d findings", as_of, len(findings))
@@ -128,13 +128,13 @@ def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> 
 
 
 @task(name="evaluate-share", **STEP)
-def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Scope) -> partition.Packed:
+def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> partition.Packed:
     """One share on a worker; the findings travel back packed (partition.pack)."""
     return partition.pack(evaluate_registry.fn(rules, as_of, scope))
 
 
 @task(name="plan-partitions", **STEP)
-def plan_partitions(scope: Scope, count: int) -> list[Scope]:
+def plan_partitions(scope: Selection, count: int) -> list[Selection]:
     with registry() as engine, engine.connect() as conn:
         shares = partition.scopes(conn, scope, count)
     get_run_logger().info("Evaluation split into %d shares by province", len(shares))
@@ -156,7 +156,7 @@ class Evaluation:
 
 @flow(name="evaluate-partitioned")
 def evaluate_partitioned(
-    rules: list[LoadedRule], as_of: dt.date, scope: Scope, count: int
+    rules: list[LoadedRule], as_of: dt.date, scope: Selection, count: int
 ) -> Evaluation:
     """The shares on this flow's task runner (Dask), merged into evaluate()'s order."""
     shares = plan_partitions(scope, count)
@@ -206,7 +206,7 @@ def evaluate_step(rules: list[LoadedRule], as_of: dt.date, parameters: RunParame
 
 @task(name="record-and-sync-tasks", **STEP)
 def record_and_sync_tasks(
-    rules: list[LoadedRule], findings: list[Finding], request: RunRequest
+    rules: list[LoadedRule], findings: list[Finding], request: RunOrder
 ) -> RunOutcome:
     """One transaction: the run, its findings and every task change — or nothing."""
     with registry() as engine:
@@ -322,7 +322,7 @@ def compliance_run(parameters: RunParameters | None = None) -> dict[str, Any]:
     rules = load_catalogue()
     check_run_request(rules, parameters)
     evaluation = evaluate_step(rules, as_of, parameters)
-    request = RunRequest(
+    request = RunOrder(
         as_of=as_of,
         scope=parameters.scope(),
         dry_run=parameters.dry_run,

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from compliance.bulk import JsonMemo
 from compliance.followup.lifecycle import Action
 from compliance.followup.responsible import Body, Hierarchy
-from compliance.followup.runs import RunOutcome, RunRequest, TaskChange
+from compliance.followup.runs import RunChange, RunOrder, RunOutcome
 from compliance.rules.validate import LoadedRule
 
 
@@ -25,7 +25,7 @@ class SyncContext:
     conn: Connection
     run_id: int
     now: dt.datetime
-    request: RunRequest
+    request: RunOrder
     rules: dict[str, LoadedRule]  # by id: every rule loaded, judged or not
     hierarchy: Hierarchy
     outcome: RunOutcome
@@ -69,5 +69,5 @@ class SyncContext:
     ) -> None:
         """A change the digests announce to the responsible body."""
         self.outcome.changes.append(
-            TaskChange(str(action), key, title, body, body.label(self.hierarchy), due_on, reason)
+            RunChange(str(action), key, title, body, body.label(self.hierarchy), due_on, reason)
         )

@@ -12,8 +12,8 @@ from compliance.followup.lifecycle import Action, Event
 from compliance.followup.responsible import Body, Hierarchy
 from compliance.followup.runs import (
     DryRun,
+    RunChange,
     RunOutcome,
-    TaskChange,
     acquire_run_lock,
     finish_run,
     start_run,
@@ -80,7 +80,7 @@ def escalate_overdue(
                     }
                 )  # fmt: off
                 outcome.changes.append(
-                    TaskChange(
+                    RunChange(
                         str(Action.ESCALATED),
                         (task.rule, task.unit, task.period_key),
                         task.title,

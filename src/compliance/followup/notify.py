@@ -22,7 +22,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import Engine, select
 
-from compliance.followup.sync import TaskChange
+from compliance.followup.sync import RunChange
 from compliance.followup.targets import mask_secrets, mask_url
 from compliance.formatting import CHANGE_VI, date_vn, number_vn
 from compliance.messages import message
@@ -49,9 +49,9 @@ def _environment() -> SandboxedEnvironment:
 
 
 def digests(
-    db_engine: Engine, changes: Sequence[TaskChange], as_of: dt.date, run_id: int | None
+    db_engine: Engine, changes: Sequence[RunChange], as_of: dt.date, run_id: int | None
 ) -> list[Digest]:
-    by_body: dict[str, list[TaskChange]] = defaultdict(list)
+    by_body: dict[str, list[RunChange]] = defaultdict(list)
     for change in changes:
         if change.action != "updated":
             by_body[change.body.key].append(change)

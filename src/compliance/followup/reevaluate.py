@@ -41,7 +41,7 @@ def older_periods(ctx: SyncContext, existing: dict[Key, Any]) -> dict[Key, Findi
         ordered = sorted(units)
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
-            scope = engine.Scope.of(units=chunk, province=ctx.request.scope.province)
+            scope = engine.Selection.of(units=chunk, province=ctx.request.scope.province)
             for f in engine.evaluate(ctx.conn, [loaded], ctx.as_of, scope, period=period):
                 result[(f.rule, f.unit, period_key(f))] = f
     return result
@@ -60,9 +60,9 @@ def current_facts(ctx: SyncContext, tasks: list[Any]) -> dict[Key, dict[str, Any
             if loaded.rule.period != "none" and label
             else None
         )
-        for plan in engine.plans([loaded], ctx.as_of, engine.Scope(), period=period):
+        for plan in engine.plans([loaded], ctx.as_of, engine.Selection(), period=period):
             for start in range(0, len(units), CHUNK):
-                scope = engine.Scope.of(units=units[start : start + CHUNK])
+                scope = engine.Selection.of(units=units[start : start + CHUNK])
                 for row in engine.unit_facts(ctx.conn, plan, scope):
                     m = row._mapping
                     key = (rule_id, m["_unit"], m["_period"] or "")

@@ -29,9 +29,9 @@ class DryRun(Exception):
 
 
 @dataclass
-class RunRequest:
+class RunOrder:
     as_of: dt.date
-    scope: engine.Scope = field(default_factory=engine.Scope)
+    scope: engine.Selection = field(default_factory=engine.Selection)
     dry_run: bool = False
     flow_run_id: str | None = None
     actor: str = "compliance-run"
@@ -39,7 +39,7 @@ class RunRequest:
 
 
 @dataclass
-class TaskChange:
+class RunChange:
     action: str  # opened | reopened | resolved | updated | escalated (lifecycle.Action)
     key: Key
     title: str
@@ -56,7 +56,7 @@ class RunOutcome:
     dry_run: bool
     findings: dict[str, int] = field(default_factory=dict)  # by status
     by_rule: dict[str, int] = field(default_factory=dict)
-    changes: list[TaskChange] = field(default_factory=list)
+    changes: list[RunChange] = field(default_factory=list)
     open_tasks: int = 0
 
     def count(self, action: str) -> int:
@@ -121,7 +121,7 @@ def start_run(
     )
 
 
-def compliance_scope(request: RunRequest) -> dict[str, Any]:
+def compliance_scope(request: RunOrder) -> dict[str, Any]:
     """What a compliance run judged, as stored on its row (see models.followup.is_whole_run)."""
     return {
         "rules": sorted(request.scope.rules),

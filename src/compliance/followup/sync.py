@@ -28,9 +28,9 @@ from compliance.followup.responsible import Hierarchy, subject_of
 from compliance.followup.runs import (
     DryRun,
     Key,
+    RunChange,
+    RunOrder,
     RunOutcome,
-    RunRequest,
-    TaskChange,
     acquire_run_lock,
     compliance_scope,
     count_active,
@@ -48,7 +48,7 @@ def record_and_sync(
     db_engine: Engine,
     rules: Sequence[LoadedRule],
     findings: Sequence[Finding],
-    request: RunRequest,
+    request: RunOrder,
 ) -> RunOutcome:
     """Write the run, its findings and the task changes in one transaction (or none at all)."""
     try:
@@ -66,7 +66,7 @@ def _sync(
     conn: Connection,
     rules: Sequence[LoadedRule],
     findings: Sequence[Finding],
-    request: RunRequest,
+    request: RunOrder,
 ) -> RunOutcome:
     now = dt.datetime.now(dt.UTC)
     by_id = {r.id: r for r in rules}
@@ -142,8 +142,8 @@ def _bring_tasks_in_step(
 __all__ = [
     "DryRun",
     "RunOutcome",
-    "RunRequest",
-    "TaskChange",
+    "RunOrder",
+    "RunChange",
     "acquire_run_lock",
     "record_and_sync",
 ]

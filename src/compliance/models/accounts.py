@@ -25,8 +25,6 @@ class Role(StrEnum):
     VIEWER = "viewer"  # reads
 
 
-
-
 class User(SQLModel, table=True):
     __tablename__ = "users"
 
@@ -86,8 +84,6 @@ class RunRequestStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
-
-
 
 
 class RunRequest(SQLModel, table=True):

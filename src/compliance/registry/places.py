@@ -24,7 +24,7 @@ def ward_names() -> dict[str, str]:
 
 
 def province_label(code: str | None) -> str:
-    """"Tây Ninh (80)"; an unknown code as it is."""
+    """ "Tây Ninh (80)"; an unknown code as it is."""
     if not code:
         return ""
     name = current_provinces().get(code)
@@ -32,7 +32,7 @@ def province_label(code: str | None) -> str:
 
 
 def ward_label(code: str | None) -> str:
-    """"Phường Tân Ninh (25480)"; an unknown code as it is."""
+    """ "Phường Tân Ninh (25480)"; an unknown code as it is."""
     if not code:
         return ""
     name = ward_names().get(code.zfill(5) if code.isdigit() else code)

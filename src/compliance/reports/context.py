@@ -205,10 +205,10 @@ def findings_by_rule(
             counts[(rule, code or "", status)] += n
         source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
     else:
-        from compliance.engine.evaluate import Scope, evaluate
+        from compliance.engine.evaluate import Selection, evaluate
         from compliance.rules.validate import load_rules
 
-        for finding in evaluate(conn, load_rules(), as_of, Scope.of(province=province)):
+        for finding in evaluate(conn, load_rules(), as_of, Selection.of(province=province)):
             counts[(finding.rule, finding.province_code or "", finding.status)] += 1
         source = ("Chưa có lần rà soát nào được ghi đến ngày này: phát hiện được tính trực tiếp "
                   "từ sổ đăng ký (không ghi vào cơ sở dữ liệu).")  # fmt: skip
@@ -243,8 +243,16 @@ def overdue_tasks(
             *(
                 t.c[name]
                 for name in (
-                    "id", "rule", "unit", "unit_name", "period_key", "due_on", "status",
-                    "responsible_code", "responsible_kind", "escalation_level",
+                    "id",
+                    "rule",
+                    "unit",
+                    "unit_name",
+                    "period_key",
+                    "due_on",
+                    "status",
+                    "responsible_code",
+                    "responsible_kind",
+                    "escalation_level",
                 )
             ),
             u.c.name.label("body_name"),

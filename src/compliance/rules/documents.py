@@ -30,7 +30,7 @@ class Document(BaseModel):
     issued_on: dt.date | None = None
 
     def title(self) -> str:
-        """"Kế hoạch số 94/KH-LĐLĐ ngày 24/03/2021 của …", with what the copy shows."""
+        """ "Kế hoạch số 94/KH-LĐLĐ ngày 24/03/2021 của …", with what the copy shows."""
         parts = [self.kind]
         if self.number:
             parts.append(f"số {self.number}")

@@ -45,7 +45,7 @@ class DecisionIn(BaseModel):
     until: dt.date | None = Field(default=None, description="Miễn trừ đến ngày (sau hôm nay).")
 
 
-class TaskChange(BaseModel):
+class TaskEdit(BaseModel):
     assignee: Name | None = None
     status: Name | None = Field(default=None, description="open, in_progress, waived, dismissed")
     due_on: dt.date | None = None
@@ -135,7 +135,7 @@ def task(request: Request, account: Reader, task_id: Annotated[Id, Path()]) -> d
 
 @router.patch("/tasks/{task_id}", dependencies=Csrf, summary="Giao việc, đổi trạng thái, hạn")
 def change_task(
-    request: Request, account: Reviewer, task_id: Annotated[Id, Path()], change: TaskChange
+    request: Request, account: Reviewer, task_id: Annotated[Id, Path()], change: TaskEdit
 ) -> dict[str, Any]:
     task_or_refuse(request, account, task_id)
     row = update_task(
