@@ -34,7 +34,7 @@ def test_a_yaml_syntax_error_is_a_compliance_error(tmp_path: Path) -> None:
         load_yaml(path)
     assert isinstance(info.value, ComplianceError) and isinstance(info.value, ValueError)
     assert info.value.code == "rules.yaml_syntax"
-    assert info.value.message.startswith("YAML syntax error: ")
+    assert info.value.message.startswith("lỗi cú pháp YAML: ")
     assert str(info.value) == info.value.message
     assert info.value.line >= 2
 

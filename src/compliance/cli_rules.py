@@ -122,9 +122,11 @@ def evaluate_command(
     known = {r.id for r in loaded}
     for rule_id in rule or ():
         if rule_id not in known:
-            from compliance.rules.loaded import suggest
+            from compliance.formatting import did_you_mean
 
-            err_console.print(f"[red]Không có quy tắc '{rule_id}'{suggest(rule_id, known)}[/red]")
+            err_console.print(
+                f"[red]Không có quy tắc '{rule_id}'{did_you_mean(rule_id, known)}[/red]"
+            )
             raise typer.Exit(code=2)
     method = engine.value
     if engine is Engine.auto:

@@ -225,7 +225,13 @@ def label(labels: dict[str, str], value: Any) -> str:
     return labels.get(str(value), "" if value is None else str(value))
 
 
-def did_you_mean(word: str, choices: Iterable[str], count: int = 1, cutoff: float = 0.6) -> str:
-    """The close names a typo was probably meant to be, as a sentence to append to an error."""
+def did_you_mean(
+    word: str, choices: Iterable[str], count: int = 1, cutoff: float = 0.6, sentence: bool = False
+) -> str:
+    """The close names a typo was probably meant to be: a clause to append to an error ("; có
+    phải 'x'?"), or with ``sentence`` a sentence of its own (" Có phải 'x' hay 'y'?")."""
     close = difflib.get_close_matches(word, list(choices), n=count, cutoff=cutoff)
-    return f"; có phải {' hay '.join(repr(c) for c in close)}?" if close else ""
+    if not close:
+        return ""
+    names = " hay ".join(repr(c) for c in close)
+    return f" Có phải {names}?" if sentence else f"; có phải {names}?"

@@ -154,7 +154,7 @@ def test_table_format_and_errors(registry_dir, tmp_path):
     assert "vi phạm" in table.stdout and "16/02/2025" in table.stdout
     unknown = run(registry_dir, "--rule", "union.establishmnt")
     assert unknown.returncode == 2
-    assert "did you mean 'union.establishment'?" in unknown.stderr
+    assert "có phải 'union.establishment'?" in unknown.stderr
     (tmp_path / "empty").mkdir()
     empty = run(tmp_path / "empty")
     assert empty.returncode == 1 and "compliance db upgrade" in empty.stderr

@@ -194,8 +194,8 @@ TYPOS = [
     ({"province": "Tây Ninh"}, "run.province_name", "80 (Tây Ninh)"),
     ({"province": "99"}, "run.unknown_province", "mã tỉnh hai chữ số"),
     ({"units": ["9999999999"]}, "run.unknown_unit", "9999999999"),
-    ({"units": ["E3"]}, "run.unknown_unit", "Có phải: E2, E1?"),
-    ({"rules": ["review.quartely"]}, "run.unknown_rule", "Có phải: review.quarterly"),
+    ({"units": ["E3"]}, "run.unknown_unit", "Có phải 'E2' hay 'E1'?"),
+    ({"rules": ["review.quartely"]}, "run.unknown_rule", "Có phải 'review.quarterly'"),
 ]
 
 

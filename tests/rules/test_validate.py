@@ -44,7 +44,7 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
     broken = GOOD.replace("period: none", "period: [none")
     [problem] = problems_of(tmp_path, broken)
     assert problem.startswith(f"{tmp_path / 'rule.yaml'}:")
-    assert "YAML syntax error" in problem
+    assert "lỗi cú pháp YAML" in problem
     line = int(problem.split(":")[1])
     assert abs(line - line_of(GOOD, "period: none")) <= 2
 
@@ -53,18 +53,18 @@ def test_a_misspelt_key_is_refused_with_a_suggestion(tmp_path):
     text = GOOD.replace("severity: high", "severty: high")
     problems = problems_of(tmp_path, text)
     expected_line = line_of(text, "severty")
-    [misspelt] = [p for p in problems if "unknown key" in p]
-    assert misspelt.startswith(f"{tmp_path / 'rule.yaml'}:{expected_line}: unknown key 'severty'")
-    assert misspelt.endswith("did you mean 'severity'?")
+    [misspelt] = [p for p in problems if "khóa 'severty'" in p]
+    assert misspelt.startswith(f"{tmp_path / 'rule.yaml'}:{expected_line}: khóa 'severty' không có")
+    assert misspelt.endswith("có phải 'severity'?")
     # the missing required key is reported too, at once
-    assert any("missing key 'severity'" in p for p in problems)
+    assert any("thiếu khóa 'severity'" in p for p in problems)
 
 
 def test_nested_misspelt_key(tmp_path):
     text = GOOD.replace("  section: II.1", "  sectoin: II.1")
     problems = problems_of(tmp_path, text)
     assert any(
-        f":{line_of(text, 'sectoin')}: unknown key 'sectoin' in source; did you mean 'section'?"
+        f":{line_of(text, 'sectoin')}: khóa 'sectoin' không có trong source; có phải 'section'?"
         in p
         for p in problems
     )
@@ -79,8 +79,11 @@ def test_wrong_type(tmp_path):
 def test_unknown_fact_in_a_condition(tmp_path):
     text = GOOD.replace("{fact: workers, gte", "{fact: worker, gte")
     [problem] = problems_of(tmp_path, text)
-    assert f":{line_of(text, 'fact: worker,')}: unknown fact 'worker'" in problem
-    assert "did you mean 'workers'?" in problem
+    assert (
+        f":{line_of(text, 'fact: worker,')}: đối tượng enterprise không có dữ kiện 'worker'"
+        in problem
+    )
+    assert "có phải 'workers'?" in problem
 
 
 def test_undefined_template_variable(tmp_path):
@@ -88,7 +91,7 @@ def test_undefined_template_variable(tmp_path):
         "{{ unit.name }} ({{ facts.workers | number }} lao động)", "{{ uint.name }}"
     )
     [problem] = problems_of(tmp_path, text)
-    assert "undefined variable 'uint' in follow_up.title; did you mean 'unit'?" in problem
+    assert "biến 'uint' trong follow_up.title không có; có phải 'unit'?" in problem
     assert f":{line_of(text, 'uint.name')}:" in problem
 
 
@@ -97,10 +100,10 @@ def test_undefined_fact_and_parameter_in_templates_and_conditions(tmp_path):
     text = text.replace("gte: $min_workers", "gte: $min_worker")
     problems = problems_of(tmp_path, text)
     assert any(
-        "undefined parameter '$min_worker'; did you mean '$min_workers'?" in p for p in problems
+        "tham số '$min_worker' chưa được khai báo; có phải '$min_workers'?" in p for p in problems
     )
     assert any(
-        "undefined 'facts.worker' in explanation; did you mean 'workers'?" in p for p in problems
+        "'facts.worker' trong explanation không có; có phải 'workers'?" in p for p in problems
     )
 
 
@@ -124,9 +127,7 @@ def test_cli_validate_exits_non_zero_with_file_line_messages(tmp_path):
         [COMMAND, "rules", "validate", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 1
-    assert (
-        f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity: high')}: unknown key" in result.stderr
-    )
+    assert f"{tmp_path / 'bad.yaml'}:{line_of(GOOD, 'severity: high')}: khóa" in result.stderr
     ok = subprocess.run(
         [COMMAND, "rules", "validate"], cwd=ROOT, capture_output=True, text=True, check=False
     )

@@ -85,7 +85,7 @@ def test_a_misspelt_measure_is_refused_with_file_line_and_suggestion(tmp_path):
     [problem] = problems_of(tmp_path, text)
     assert problem.startswith(f"{tmp_path / 'target.yaml'}:{line_of(text, 'agrement')}: ")
     assert problem.endswith(
-        "unknown measure 'agrement_in_force'; did you mean 'agreement_in_force'?"
+        "không có thước đo (measure) 'agrement_in_force'; có phải 'agreement_in_force'?"
     )
 
 
@@ -97,7 +97,7 @@ def test_schema_errors_name_their_lines(tmp_path):
     assert any(f":{line_of(text, 'comparison')}: comparison:" in p for p in problems), problems
     text = GOOD.replace("threshold: 85", "threshold: 185")
     [problem] = problems_of(tmp_path, text)
-    assert f":{line_of(text, 'threshold')}: a percentage is at most 100" in problem
+    assert f":{line_of(text, 'threshold')}: tỷ lệ phần trăm tối đa là 100" in problem
 
 
 def test_a_measure_of_another_subject_and_a_wrong_province_name_are_refused(tmp_path):
@@ -105,9 +105,9 @@ def test_a_measure_of_another_subject_and_a_wrong_province_name_are_refused(tmp_
         "  name: Tây Ninh\n  original", "  name: Tay Ninh\n  original"
     )
     problems = problems_of(tmp_path, text)
-    assert any("counts unions, population 'enterprises_with_union' holds enterprises" in p
+    assert any("đếm union, còn nhóm 'enterprises_with_union' gồm enterprise" in p
                for p in problems)  # fmt: skip
-    assert any("province 80 is 'Tây Ninh', not 'Tay Ninh'" in p for p in problems)
+    assert any("tỉnh mã 80 là 'Tây Ninh', không phải 'Tay Ninh'" in p for p in problems)
 
 
 def test_an_unknown_waiver_rule_is_refused_when_rules_are_loaded_with_it(tmp_path):
@@ -121,7 +121,7 @@ def test_an_unknown_waiver_rule_is_refused_when_rules_are_loaded_with_it(tmp_pat
     with pytest.raises(RulesInvalid) as info:
         load_rules([tmp_path])
     [problem] = [str(p) for p in info.value.problems]
-    assert "unknown waiver_rule 'collective_agreement.in_forse'; did you mean" in problem
+    assert "không có quy tắc 'collective_agreement.in_forse' (waiver_rule); có phải" in problem
 
 
 def _target(**changes: object) -> Target:

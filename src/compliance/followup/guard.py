@@ -10,13 +10,13 @@ recorded, no task changes, and it never becomes the view reviewers read.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, literal, select
 
 from compliance.exceptions import RunRefused
+from compliance.formatting import did_you_mean
 from compliance.models.followup import ComplianceRun, is_whole_run
 from compliance.models.registry import SQLModel
 from compliance.registry.places import current_provinces, province_by_name
@@ -122,5 +122,4 @@ def _suggest_unit(conn: Connection, unit: str) -> str:
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=_SUGGESTIONS, cutoff=0.5)
-    return f" Có phải: {', '.join(close)}?" if close else ""
+    return did_you_mean(word, choices, count=_SUGGESTIONS, cutoff=0.5, sentence=True)

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from compliance.formatting import did_you_mean
 from compliance.rules import model
-from compliance.rules.loaded import Problem, suggest
+from compliance.rules.loaded import Problem
 from compliance.rules.loader import line_of
 from compliance.rules.templates import MAX_DAYS
 from compliance.vocabulary import conditions
@@ -89,17 +90,15 @@ def check_condition(
                 Problem(
                     path,
                     line,
-                    f"unknown fact '{name}' for subject {subject.name}"
-                    f"{suggest(str(name), subject.facts)} "
-                    f"(known: {', '.join(sorted(subject.facts))})",
+                    f"đối tượng {subject.name} không có dữ kiện '{name}'"
+                    f"{did_you_mean(str(name), subject.facts)} "
+                    f"(các dữ kiện có: {', '.join(sorted(subject.facts))})",
                 )
             )
             continue
         if fact.needs_period and rule.period is PeriodKind.NONE:
             problems.append(
-                Problem(
-                    path, line, f"fact '{name}' is about a period, but the rule has period: none"
-                )
+                Problem(path, line, f"dữ kiện '{name}' tính theo kỳ, nhưng quy tắc có period: none")
             )
         for op, value in leaf.items():
             if op in ("fact", "is_null"):
@@ -148,25 +147,31 @@ def _check_value(
     if shift:
         value = next(iter(value.values()), None)
         if fact_type is not FactType.DATE:
-            return [Problem(path, line, f"a date shift compared with a {fact_type} fact")]
+            return [Problem(path, line, f"một khoảng ngày được so với dữ kiện kiểu {fact_type}")]
     if isinstance(value, str) and value.startswith("$"):
         name = value[1:]
         if value in conditions.SPECIAL_VALUES:
             if value != "$as_of" and rule.period is PeriodKind.NONE:
-                return [Problem(path, line, f"{value} needs a rule with a period")]
+                return [Problem(path, line, f"{value} cần một quy tắc có kỳ (period)")]
             return []
         if name not in rule.parameters:
             choices = [f"${p}" for p in rule.parameters] + list(conditions.SPECIAL_VALUES)
-            return [Problem(path, line, f"undefined parameter '{value}'{suggest(value, choices)}")]
+            return [
+                Problem(
+                    path,
+                    line,
+                    f"tham số '{value}' chưa được khai báo{did_you_mean(value, choices)}",
+                )
+            ]
         value = rule.parameters[name].default
         if shift:
             if not isinstance(value, int):
-                return [Problem(path, line, f"'{name}' must be a day count")]
+                return [Problem(path, line, f"'{name}' phải là một số ngày")]
             too_far = days_problem(value, f"tham số '{name}'")
             return [Problem(path, line, too_far)] if too_far else []
     if shift:
         if not isinstance(value, int):
-            return [Problem(path, line, "a day count must be a number")]
+            return [Problem(path, line, "số ngày phải là một số")]
         too_far = days_problem(value, "số ngày dời")
         return [Problem(path, line, too_far)] if too_far else []
     if isinstance(value, str) and fact_type is FactType.DATE:
@@ -174,12 +179,12 @@ def _check_value(
             dt.date.fromisoformat(value)
             return []
         except ValueError:
-            return [Problem(path, line, f"'{value}' is not a date (YYYY-MM-DD)")]
+            return [Problem(path, line, f"'{value}' không phải là ngày (YYYY-MM-DD)")]
     expected = _PYTHON_TYPES[fact_type]
     if (
         isinstance(value, bool)
         and fact_type is not FactType.BOOL
         or not isinstance(value, expected)
     ):
-        return [Problem(path, line, f"{value!r} cannot be compared with a {fact_type} fact")]
+        return [Problem(path, line, f"{value!r} không so được với dữ kiện kiểu {fact_type}")]
     return []

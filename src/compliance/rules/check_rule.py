@@ -9,10 +9,11 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
+from compliance.formatting import did_you_mean
 from compliance.registry.contract import TABLES_BY_NAME
 from compliance.rules import model
 from compliance.rules.check_conditions import days_problem, leaves_with_paths
-from compliance.rules.loaded import Problem, suggest
+from compliance.rules.loaded import Problem
 from compliance.rules.loader import line_of
 from compliance.rules.templates import RULE_FIELDS, TEMPLATE_NAMES, UNIT_FIELDS, attribute_uses
 from compliance.rules.trial import render_failures
@@ -46,7 +47,9 @@ def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
             names, pairs = attribute_uses("{{ " + source + " }}" if is_expression else source)
         except TemplateSyntaxError as exc:
             problems.append(
-                Problem(path, line + (exc.lineno or 1) - 1, f"template syntax: {exc.message}")
+                Problem(
+                    path, line + (exc.lineno or 1) - 1, f"lỗi cú pháp mẫu văn bản: {exc.message}"
+                )
             )
             continue
         for name in sorted(names - set(TEMPLATE_NAMES)):
@@ -54,8 +57,8 @@ def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                 Problem(
                     path,
                     line,
-                    f"undefined variable '{name}' in {'.'.join(where)}"
-                    f"{suggest(name, TEMPLATE_NAMES)}",
+                    f"biến '{name}' trong {'.'.join(where)} không có"
+                    f"{did_you_mean(name, TEMPLATE_NAMES)}",
                 )
             )
         for base, attribute in sorted(pairs):
@@ -65,8 +68,8 @@ def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                     Problem(
                         path,
                         line,
-                        f"undefined '{base}.{attribute}' in {'.'.join(where)}"
-                        f"{suggest(attribute, known)}",
+                        f"'{base}.{attribute}' trong {'.'.join(where)} không có"
+                        f"{did_you_mean(attribute, known)}",
                     )
                 )
         if (
@@ -75,7 +78,11 @@ def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
             and SUBJECTS[rule.applies_to.subject].row_period is None
         ):
             problems.append(
-                Problem(path, line, f"'period' used in {'.'.join(where)}, but the rule has none")
+                Problem(
+                    path,
+                    line,
+                    f"{'.'.join(where)} dùng 'period' nhưng quy tắc không có kỳ (period: none)",
+                )
             )
     return problems
 
@@ -87,7 +94,7 @@ def check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
             Problem(
                 path,
                 line_of(data, ("applies_to", "union_kinds")),
-                "union_kinds only applies to subject: union",
+                "union_kinds chỉ dùng được với subject: union",
             )
         )
     if rule.applies_to.active == "whole_period" and rule.period is PeriodKind.NONE:
@@ -95,17 +102,19 @@ def check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
             Problem(
                 path,
                 line_of(data, ("applies_to", "active")),
-                "active: whole_period needs a rule with a period",
+                "active: whole_period cần một quy tắc có kỳ (period: year, quarter hoặc month)",
             )
         )
     due_days = rule.follow_up.due_in_days
     due_line = line_of(data, ("follow_up", "due_in_days"))
     if isinstance(due_days, str) and due_days.removeprefix("$") not in rule.parameters:
-        problems.append(Problem(path, due_line, f"undefined parameter '{due_days}'"))
+        problems.append(
+            Problem(path, due_line, f"tham số '{due_days}' chưa được khai báo trong parameters")
+        )
     elif isinstance(due_days, str):
         default = rule.parameters[due_days.removeprefix("$")].default
         if not isinstance(default, int) or isinstance(default, bool):
-            problems.append(Problem(path, due_line, f"'{due_days}' must be a day count"))
+            problems.append(Problem(path, due_line, f"'{due_days}' phải là một số ngày"))
         elif too_far := days_problem(default, f"follow_up.due_in_days ({due_days})"):
             problems.append(Problem(path, due_line, too_far))
     elif too_far := days_problem(due_days, "follow_up.due_in_days"):
@@ -131,7 +140,8 @@ def check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                     Problem(
                         path,
                         line_of(data, ("tests", i, "registry", table)),
-                        f"unknown table '{table}'{suggest(table, TABLES_BY_NAME)}",
+                        f"không có bảng '{table}' trong sổ đăng ký"
+                        f"{did_you_mean(table, TABLES_BY_NAME)}",
                     )
                 )
                 continue
@@ -142,8 +152,8 @@ def check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                             Problem(
                                 path,
                                 line_of(data, ("tests", i, "registry", table, j, column)),
-                                f"unknown column '{column}' of {table}"
-                                f"{suggest(column, spec.column_names)}",
+                                f"bảng {table} không có cột '{column}'"
+                                f"{did_you_mean(column, spec.column_names)}",
                             )
                         )
         for name in case.params:
@@ -152,7 +162,7 @@ def check_rule(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
                     Problem(
                         path,
                         line_of(data, ("tests", i, "params", name)),
-                        f"undefined parameter '{name}'",
+                        f"tham số '{name}' chưa được khai báo trong parameters",
                     )
                 )
     return problems

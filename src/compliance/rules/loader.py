@@ -156,7 +156,7 @@ def load_yaml(path: Path) -> Any:
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(1, f"not UTF-8 text: {exc}") from exc
+        raise YamlSyntaxError(1, f"tệp không phải văn bản UTF-8: {exc}") from exc
     try:
         return yaml.load(source, Loader=_Loader)  # noqa: S506
     except yaml.reader.ReaderError as exc:  # a control character: located by position only
@@ -168,9 +168,9 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise YamlSyntaxError(line, f"YAML syntax error: {message}") from exc
+        raise YamlSyntaxError(line, f"lỗi cú pháp YAML: {message}") from exc
     except (yaml.YAMLError, RecursionError) as exc:  # any other refusal of the reader, located
-        raise YamlSyntaxError(1, f"YAML syntax error: {exc}") from exc
+        raise YamlSyntaxError(1, f"lỗi cú pháp YAML: {exc}") from exc
 
 
 def line_of(data: Any, path: Sequence[str | int]) -> int:

@@ -15,17 +15,18 @@ them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from compliance.formatting import did_you_mean
 from compliance.registry.places import current_provinces
 from compliance.rules.loader import line_of
+from compliance.rules.schema_errors import schema_problems
 
-Subject = Literal["enterprise", "union", "complaint"]
+MeasuredSubject = Literal["enterprise", "union", "complaint"]
 Sector = Literal["state", "non_state", "fdi", "public_unit"]
 UnionKind = Literal["grassroots_union", "guild", "direct_superior_union", "provincial_federation"]
 Level = Literal["province", "direct_superior_union"]
@@ -41,14 +42,14 @@ SEED_DOCUMENTS = (
 
 @dataclass(frozen=True)
 class PopulationSpec:
-    subject: Subject
+    subject: MeasuredSubject
     periodic: bool  # counted over a year (units active the whole year, events in it)
     text: str  # Vietnamese: what the denominator is
 
 
 @dataclass(frozen=True)
 class MeasureSpec:
-    subject: Subject | None  # None: any subject (``counted``)
+    subject: MeasuredSubject | None  # None: any subject (``counted``)
     periodic: bool
     text: str  # Vietnamese: what the numerator counts
 
@@ -188,79 +189,59 @@ class Target(_Strict):
         return dt.date(self.year, 12, 31)
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
-
-
-def _schema_problems(data: Any, error: ValidationError) -> list[tuple[int, str]]:
-    problems = []
-    for item in error.errors(include_url=False):
-        loc: Sequence[str | int] = item["loc"]
-        where = ".".join(str(p) for p in loc) or "(top)"
-        if item["type"] == "extra_forbidden":
-            known = Target.model_fields if len(loc) == 1 else {}
-            problems.append(
-                (line_of(data, loc), f"unknown key '{loc[-1]}'{_suggest(str(loc[-1]), known)}")
-            )
-        elif item["type"] == "missing":
-            problems.append((line_of(data, loc[:-1]), f"missing key '{where}'"))
-        else:
-            problems.append(
-                (line_of(data, loc), f"{where}: {item['msg']} (got {item.get('input')!r})")
-            )
-    return problems
-
-
 def check_target(data: Any) -> tuple[Target | None, list[tuple[int, str]]]:
     """The target in ``data`` (a line-keeping mapping) and every ``(line, message)`` problem."""
     try:
         target = Target.model_validate(data)
     except ValidationError as exc:
-        return None, _schema_problems(data, exc)
+        return None, schema_problems(data, exc, Target)
     problems: list[tuple[int, str]] = []
 
     def refuse(path: Sequence[str | int], message: str) -> None:
         problems.append((line_of(data, path), message))
 
     if target.source.document not in SEED_DOCUMENTS:
-        refuse(("source", "document"), f"unknown document '{target.source.document}'"
-               f"{_suggest(target.source.document, SEED_DOCUMENTS)}")  # fmt: skip
+        refuse(("source", "document"), f"không có văn bản nguồn '{target.source.document}'"
+               f"{did_you_mean(target.source.document, SEED_DOCUMENTS)}")  # fmt: skip
     provinces = current_provinces()
     if target.province.code not in provinces:
-        refuse(("province", "code"), f"unknown province code '{target.province.code}'")
+        refuse(("province", "code"), f"không có mã tỉnh '{target.province.code}'")
     elif provinces[target.province.code] != target.province.name:
-        refuse(("province", "name"), f"province {target.province.code} is "
-               f"'{provinces[target.province.code]}', not '{target.province.name}'")  # fmt: skip
+        written = provinces[target.province.code]
+        refuse(("province", "name"), f"tỉnh mã {target.province.code} là "
+               f"'{written}', không phải '{target.province.name}'")  # fmt: skip
     if target.no_data is not None:
         if target.measure or target.population:
-            refuse(("no_data",), "a target with no_data names no measure or population")
+            refuse(("no_data",), "chỉ tiêu có no_data thì không ghi measure hay population")
         return (target if not problems else None), problems
     if target.measure is None or target.population is None:
-        refuse(("kind",), "a target needs 'measure' and 'population' (or 'no_data')")
+        refuse(("kind",), "chỉ tiêu cần có 'measure' và 'population' (hoặc 'no_data')")
         return None, problems
     population = POPULATIONS.get(target.population.name)
     measure = MEASURES.get(target.measure)
     if population is None:
         name = target.population.name
-        refuse(("population", "name"), f"unknown population '{name}'{_suggest(name, POPULATIONS)}")
+        refuse(
+            ("population", "name"),
+            f"không có nhóm đối tượng (population) '{name}'{did_you_mean(name, POPULATIONS)}",
+        )
     if measure is None:
-        refuse(("measure",), f"unknown measure '{target.measure}'"
-               f"{_suggest(target.measure, MEASURES)}")  # fmt: skip
+        refuse(("measure",), f"không có thước đo (measure) '{target.measure}'"
+               f"{did_you_mean(target.measure, MEASURES)}")  # fmt: skip
     if population and measure and measure.subject not in (None, population.subject):
-        refuse(("measure",), f"measure '{target.measure}' counts {measure.subject}s, "
-               f"population '{target.population.name}' holds {population.subject}s")  # fmt: skip
+        refuse(("measure",), f"thước đo '{target.measure}' đếm {measure.subject}, "
+               f"còn nhóm '{target.population.name}' gồm {population.subject}")  # fmt: skip
     if population and target.population.sectors and population.subject == "complaint":
-        refuse(("population", "sectors"), "sectors do not apply to complaints")
+        refuse(("population", "sectors"), "sectors không áp dụng cho đơn thư (complaint)")
     if target.unit == "percent" and target.threshold > 100:
-        refuse(("threshold",), f"a percentage is at most 100 (got {target.threshold})")
+        refuse(("threshold",), f"tỷ lệ phần trăm tối đa là 100 (đang ghi {target.threshold})")
     if target.unit == "percent" and target.measure == "members":
-        refuse(("unit",), "members is a count: unit must be 'count'")
+        refuse(("unit",), "members là số lượng: unit phải là 'count'")
     if (
         "direct_superior_union" in target.levels
         and target.unit == "count"
         and (target.comparison in (">=", ">"))
     ):
-        refuse(("levels",), "a count to reach is set for the province only; "
-               "drop 'direct_superior_union' from levels")  # fmt: skip
+        refuse(("levels",), "chỉ tiêu số lượng chỉ đặt cho cấp tỉnh; "
+               "hãy bỏ 'direct_superior_union' khỏi levels")  # fmt: skip
     return (target if not problems else None), problems

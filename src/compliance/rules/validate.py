@@ -19,65 +19,26 @@ half-way through a run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from compliance.formatting import did_you_mean
 from compliance.rules import model
 from compliance.rules.check_conditions import check_condition
 from compliance.rules.check_rule import check_rule, check_templates, check_texts
-from compliance.rules.loaded import LoadedRule, Problem, RulesInvalid, default_rules_dir, suggest
+from compliance.rules.loaded import LoadedRule, Problem, RulesInvalid, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
+from compliance.rules.schema_errors import schema_problems
 from compliance.rules.target_format import check_target
 
 
-def _known_keys() -> set[str]:
-    keys: set[str] = set()
-    pending: list[type[BaseModel]] = [model.Rule]
-    seen: set[type[BaseModel]] = set()
-    while pending:
-        cls = pending.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        keys.update(cls.model_fields)
-        for field in cls.model_fields.values():
-            for arg in _model_args(field.annotation):
-                pending.append(arg)
-    return keys
-
-
-def _model_args(annotation: Any) -> Iterable[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _model_args(arg)
-
-
-def _location(loc: Sequence[str | int]) -> str:
-    return ".".join(str(p) for p in loc) or "(top)"
-
-
 def _schema_problems(path: Path, data: Any, error: ValidationError) -> list[Problem]:
-    problems = []
-    known = _known_keys()
-    for item in error.errors(include_url=False):
-        loc = item["loc"]
-        line = line_of(data, loc)
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            message = f"unknown key '{key}' in {_location(loc[:-1])}{suggest(key, known)}"
-        elif kind == "missing":
-            parent = line_of(data, loc[:-1])
-            problems.append(Problem(path, parent, f"missing key '{_location(loc)}'"))
-            continue
-        else:
-            message = f"{_location(loc)}: {item['msg']} (got {item.get('input')!r})"
-        problems.append(Problem(path, line, message))
-    return problems
+    return [
+        Problem(path, line, message) for line, message in schema_problems(data, error, model.Rule)
+    ]
 
 
 def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
@@ -93,7 +54,7 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
     waivers: list[tuple[Path, int, str | None]] = []  # targets' per-unit rules, checked last
     files = rule_files(paths)
     missing = [p for p in paths if not p.exists()]
-    problems.extend(Problem(p, 1, "no such file or folder") for p in missing)
+    problems.extend(Problem(p, 1, "không có tệp hoặc thư mục này") for p in missing)
     for path in files:
         try:
             data = load_yaml(path)
@@ -101,7 +62,7 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
             problems.append(Problem(path, exc.line, exc.message))
             continue
         if not isinstance(data, LineDict):
-            problems.append(Problem(path, 1, "a rule file holds one mapping (id:, title:, …)"))
+            problems.append(Problem(path, 1, "mỗi tệp quy tắc chứa một bảng khóa (id:, title:, …)"))
             continue
         if data.get("kind") == "target":  # an aggregate target (rules/targets/): not a rule
             target, target_problems = check_target(data)
@@ -120,7 +81,9 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
         if rule.id in seen:
             found.append(
                 Problem(
-                    path, line_of(data, ("id",)), f"rule id '{rule.id}' is also in {seen[rule.id]}"
+                    path,
+                    line_of(data, ("id",)),
+                    f"mã quy tắc '{rule.id}' đã có trong {seen[rule.id]}",
                 )
             )
         seen.setdefault(rule.id, path)
@@ -130,7 +93,9 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
         if not found and violation is not None:
             loaded.append(LoadedRule(rule, path, violation, at_risk))
     problems.extend(
-        Problem(path, line, f"unknown waiver_rule '{rule_id}'{suggest(rule_id, seen)}")
+        Problem(
+            path, line, f"không có quy tắc '{rule_id}' (waiver_rule){did_you_mean(rule_id, seen)}"
+        )
         for path, line, rule_id in waivers
         if rule_id and seen and rule_id not in seen
     )
