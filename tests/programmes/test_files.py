@@ -142,7 +142,8 @@ def test_problems_are_located_and_vietnamese(tmp_path):
     _, problems = check_programmes([rules])
     found = {(p.line, p.message.split(";")[0].split(" (")[0]) for p in problems}
     line = next(n for n, t in enumerate(lines, 1) if "sectoin" in t)
-    assert (line, "Khóa 'sectoin' không có trong định dạng") in found
+    assert (line, "khóa 'sectoin' không có trong items.1") in found
+    assert any("có phải 'section'?" in p.message for p in problems)
     # the schema error stops the file; fix it and the meaning checks run
     path.write_text(text.replace("  sectoin: x\n", ""), encoding="utf-8")
     lines = path.read_text(encoding="utf-8").splitlines()

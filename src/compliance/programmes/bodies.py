@@ -23,9 +23,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance.formatting import did_you_mean
-from compliance.programmes.schema import schema_problems
 from compliance.rules.loaded import Problem, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml
+from compliance.rules.schema_errors import file_problems
 
 BODIES_FILE = "bodies.yaml"
 Level = Literal[
@@ -134,7 +134,7 @@ def load_bodies(path: Path) -> tuple[BodyRegistry, list[Problem]]:
     try:
         parsed = BodiesFile.model_validate(data)
     except ValidationError as exc:
-        return BodyRegistry((), ()), schema_problems(path, data, exc, BodiesFile)
+        return BodyRegistry((), ()), file_problems(path, data, exc, BodiesFile)
     problems: list[Problem] = []
     codes = {c.code for c in parsed.classes}
     seen_codes: set[str] = set()

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from compliance.formatting import did_you_mean
 from compliance.programmes.bodies import BODIES_FILE, BodyRegistry, load_bodies
 from compliance.programmes.model import Item, Programme, ProgrammeFile
-from compliance.programmes.schema import schema_problems
 from compliance.programmes.timephrase import Schedule, TimePhraseError, parse_time
 from compliance.rules.loaded import Problem, RulesInvalid, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml
+from compliance.rules.schema_errors import file_problems
 
 FOLDER = "programmes"
 
@@ -85,7 +85,7 @@ def check_file(
     try:
         parsed = ProgrammeFile.model_validate(data)
     except ValidationError as exc:
-        return None, schema_problems(path, data, exc, ProgrammeFile)
+        return None, file_problems(path, data, exc, ProgrammeFile)
     problems: list[Problem] = []
     if bodies is None:
         bodies, found = load_bodies(_bodies_file(path))

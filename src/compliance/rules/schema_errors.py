@@ -9,11 +9,13 @@ Vietnamese location rather than being lost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from compliance.formatting import did_you_mean
+from compliance.rules.loaded import Problem
 from compliance.rules.loader import line_of
 
 _MESSAGES = {
@@ -55,8 +57,8 @@ def known_keys(root: type[BaseModel]) -> set[str]:
         if cls in seen:
             continue
         seen.add(cls)
-        keys.update(cls.model_fields)
-        for field in cls.model_fields.values():
+        for name, field in cls.model_fields.items():
+            keys.add(field.alias or name)
             pending.extend(_model_args(field.annotation))
     return keys
 
@@ -108,3 +110,10 @@ def schema_problems(
         else:
             problems.append((line_of(data, loc), explain(item)))
     return problems
+
+
+def file_problems(
+    path: Path, data: Any, error: ValidationError, root: type[BaseModel]
+) -> list[Problem]:
+    """:func:`schema_problems` as ``FILE:LINE`` problems of the file at ``path``."""
+    return [Problem(path, line, message) for line, message in schema_problems(data, error, root)]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,14 +30,8 @@ from compliance.rules.check_conditions import check_condition
 from compliance.rules.check_rule import check_rule, check_templates, check_texts
 from compliance.rules.loaded import LoadedRule, Problem, RulesInvalid, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
-from compliance.rules.schema_errors import schema_problems
+from compliance.rules.schema_errors import file_problems
 from compliance.rules.target_format import check_target
-
-
-def _schema_problems(path: Path, data: Any, error: ValidationError) -> list[Problem]:
-    return [
-        Problem(path, line, message) for line, message in schema_problems(data, error, model.Rule)
-    ]
 
 
 def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
@@ -73,7 +66,7 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
         try:
             rule = model.Rule.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_schema_problems(path, data, exc))
+            problems.extend(file_problems(path, data, exc, model.Rule))
             continue
         violation, found = check_condition(path, data, rule, "violation")
         at_risk, found_risk = check_condition(path, data, rule, "at_risk")
