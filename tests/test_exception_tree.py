@@ -23,7 +23,7 @@ def test_a_bad_condition_is_a_compliance_error() -> None:
         conditions.parse("workers > 10")
     assert isinstance(info.value, ComplianceError) and isinstance(info.value, ValueError)
     assert info.value.code == "rules.condition"
-    assert str(info.value) == "a condition is a mapping, not str"
+    assert str(info.value) == "một điều kiện là một bảng khóa (fact: …), không phải str"
     assert info.value.path == ()
 
 

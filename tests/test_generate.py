@@ -126,7 +126,7 @@ def test_xlsx_has_one_sheet_named_like_the_table_with_real_dates(tmp_path: Path)
 
 
 def test_unknown_province_is_refused_with_the_valid_codes(tmp_path: Path):
-    with pytest.raises(ValueError, match="unknown province code.*99.*valid: 01, 04"):
+    with pytest.raises(ValueError, match="không có mã tỉnh.*99.*các mã hợp lệ: 01, 04"):
         generate_registry(tmp_path, GenerateOptions(enterprises=10, provinces=("99",)))
 
 

@@ -19,7 +19,7 @@ from compliance import db
 from compliance.console import console, err_console, fail
 from compliance.exceptions import ComplianceError
 from compliance.followup.targets import mask_url
-from compliance.formatting import TASK_STATUS_VI
+from compliance.formatting import ACTIVE_TASKS_VI, TASK_STATUS_VI
 from compliance.messages import message
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -166,8 +166,11 @@ def _statuses(status: str | None) -> list[str] | None:
     if status == "closed":
         return [str(s) for s in CLOSED]
     if status not in {str(s) for s in TaskStatus}:
-        valid = ", ".join(["open", "closed", *(str(s) for s in TaskStatus if s != "open")])
-        raise typer.BadParameter(f"'{status}'; valid: {valid}", param_hint="--status")
+        named = [f"{s} ({TASK_STATUS_VI.get(str(s), s)})" for s in TaskStatus if s != "open"]
+        valid = ", ".join([f"open ({ACTIVE_TASKS_VI})", "closed (đã đóng)", *named])
+        raise typer.BadParameter(
+            f"'{status}' không phải trạng thái việc; dùng một trong: {valid}", param_hint="--status"
+        )
     return [status]
 
 

@@ -197,11 +197,8 @@ def field_text(field: str, value: Any) -> str:
     run's units or rules) as its items ("tất cả" when empty), nothing as "—"."""
     if value is None:
         return "—"
-    if field in DATE_FIELDS and isinstance(value, str):
-        try:
-            return date_vn(dt.date.fromisoformat(value))
-        except ValueError:
-            return value
+    if field in DATE_FIELDS:
+        return iso_date_text(value)
     if field in VALUE_LABELS and isinstance(value, str):
         return VALUE_LABELS[field].get(value, value)
     if isinstance(value, list):
@@ -211,6 +208,17 @@ def field_text(field: str, value: Any) -> str:
     if isinstance(value, int | float):
         return number_vn(value)
     return date_vn(value) if isinstance(value, dt.date) else str(value)
+
+
+def iso_date_text(value: Any) -> str:
+    """A value known to hold a date but perhaps stored as ISO text (JSON): shown as a date when
+    it is one, else as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return field_text("", value)
 
 
 def fields_text(values: dict[str, Any] | None) -> str:

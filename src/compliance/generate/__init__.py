@@ -60,7 +60,7 @@ def generate_registry(
     chosen = sorted({f"{int(c):02d}" if c.isdigit() else c for c in options.provinces})
     if unknown := [c for c in chosen if c not in PROVINCE_WEIGHTS]:
         valid = ", ".join(province_codes())
-        raise ValueError(f"unknown province code(s) {', '.join(unknown)}; valid: {valid}")
+        raise ValueError(f"không có mã tỉnh {', '.join(unknown)}; các mã hợp lệ: {valid}")
     folder.mkdir(parents=True, exist_ok=True)
     sinks = {t: out.Sink(folder, TABLES_BY_NAME[t], options, progress) for t in GENERATED_TABLES}
     try:

@@ -9,14 +9,13 @@ so WeasyPrint never falls back to a font that drops a tone mark.
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from compliance.formatting import COMPARISON_VI, date_long_vn, number_vn
+from compliance.formatting import COMPARISON_VI, date_long_vn, iso_date_text, number_vn
 from compliance.reports import charts
 from compliance.reports.context import ReportData
 
@@ -41,10 +40,6 @@ def threshold_text(target: Any) -> str:
     )
 
 
-def _day(value: dt.date | None) -> str:
-    return "—" if value is None else f"{value:%d/%m/%Y}"
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -54,8 +49,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=_number, value=value_text, threshold=threshold_text, day=_day,
-                       date_vn=date_long_vn)  # fmt: skip
+    env.filters.update(number=_number, value=value_text, threshold=threshold_text,
+                       day=iso_date_text, date_vn=date_long_vn)  # fmt: skip
     return env
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_
 
 from compliance.exceptions import ComplianceError
+from compliance.formatting import did_you_mean
 from compliance.vocabulary.subjects import SQL_TYPES, Context, Fact
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -90,45 +91,48 @@ Node = Compare | IsNull | All | AnyOf | Not
 def parse(raw: Any, path: tuple[str | int, ...] = ()) -> Node:
     """YAML data → tree; raises :class:`ConditionError` at the first malformed node."""
     if not isinstance(raw, Mapping):
-        raise ConditionError(path, f"a condition is a mapping, not {type(raw).__name__}")
+        kind = type(raw).__name__
+        raise ConditionError(path, f"một điều kiện là một bảng khóa (fact: …), không phải {kind}")
     keys = set(raw)
     combinator = keys & set(COMBINATORS)
     if combinator:
         if len(keys) != 1:
             raise ConditionError(
-                path, f"'{next(iter(combinator))}' must stand alone, found {sorted(keys)}"
+                path, f"'{next(iter(combinator))}' phải đứng riêng, đang có {sorted(keys)}"
             )
         key = next(iter(combinator))
         value = raw[key]
         if key == "not":
             return Not(parse(value, (*path, key)))
         if not isinstance(value, list) or not value:
-            raise ConditionError((*path, key), f"'{key}' takes a non-empty list of conditions")
+            raise ConditionError((*path, key), f"'{key}' cần một danh sách điều kiện không rỗng")
         items = tuple(parse(item, (*path, key, i)) for i, item in enumerate(value))
         return All(items) if key == "all" else AnyOf(items)
     if "fact" not in keys:
         raise ConditionError(
-            path, f"a condition needs 'fact' and an operator, or one of {', '.join(COMBINATORS)}"
+            path,
+            f"một điều kiện cần 'fact' và một phép so sánh, hoặc {', '.join(COMBINATORS)}",
         )
     name = raw["fact"]
     if not isinstance(name, str):
-        raise ConditionError((*path, "fact"), "'fact' is the name of a fact")
+        raise ConditionError((*path, "fact"), "'fact' là tên một dữ kiện")
     ops = keys - {"fact"}
     if len(ops) != 1:
         valid = ", ".join([*OPERATORS, "in", "is_null"])
-        raise ConditionError(path, f"give exactly one operator with fact '{name}'; valid: {valid}")
+        raise ConditionError(path, f"dữ kiện '{name}' cần đúng một phép so sánh: {valid}")
     op = next(iter(ops))
     value = raw[op]
     if op == "is_null":
         if not isinstance(value, bool):
-            raise ConditionError((*path, op), "'is_null' takes true or false")
+            raise ConditionError((*path, op), "'is_null' nhận true hoặc false")
         return IsNull(name, value)
     if op == "in":
         if not isinstance(value, list) or not value:
-            raise ConditionError((*path, op), "'in' takes a non-empty list")
+            raise ConditionError((*path, op), "'in' cần một danh sách không rỗng")
         return AnyOf(tuple(Compare(name, "eq", v) for v in value))
     if op not in OPERATORS:
-        raise ConditionError((*path, op), f"unknown operator '{op}'")
+        known = [*OPERATORS, "in", "is_null"]
+        raise ConditionError((*path, op), f"không có phép so sánh '{op}'{did_you_mean(op, known)}")
     _check_value(value, (*path, op))
     return Compare(name, op, value)
 
@@ -136,12 +140,12 @@ def parse(raw: Any, path: tuple[str | int, ...] = ()) -> Node:
 def _check_value(value: Any, path: tuple[str | int, ...]) -> None:
     if isinstance(value, Mapping):
         if len(value) != 1 or next(iter(value)) not in DATE_SHIFTS:
-            raise ConditionError(path, f"a computed value is one of {', '.join(DATE_SHIFTS)}")
+            raise ConditionError(path, f"giá trị tính toán là một trong {', '.join(DATE_SHIFTS)}")
         shift = next(iter(value.values()))
         if not isinstance(shift, int | str) or isinstance(shift, bool):
-            raise ConditionError(path, "a day count is a number or a $parameter")
+            raise ConditionError(path, "số ngày là một số hoặc một $tham_số")
     elif isinstance(value, list):
-        raise ConditionError(path, "a list is only valid with 'in'")
+        raise ConditionError(path, "danh sách chỉ dùng với 'in'")
 
 
 def walk(node: Node) -> list[Compare | IsNull]:

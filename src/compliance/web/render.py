@@ -50,24 +50,7 @@ def date_vn(value: Any) -> str:
 def plain(value: Any) -> str:
     """A value as a reviewer reads it, by its type: a string is shown as it is, whatever it
     looks like (an assignee or a name may be "ABCD-EF-GH"; it is not a date)."""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, (int, float)):
-        return number_vn(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return date_vn(value)
-    return "—" if value is None else str(value)
-
-
-def as_date(value: Any) -> str:
-    """A value of a field known to hold a date but stored as text (JSON): shown as a date when
-    it is one, else as it is."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return plain(value)
+    return formatting.field_text("", value)
 
 
 def field_value(value: Any, field: str) -> str:
@@ -79,7 +62,7 @@ def fact_value(value: Any, subject: str, fact: str) -> str:
     """A finding's fact, by the type its subject declares (dates are stored as ISO text)."""
     declared = SUBJECTS.get(subject)
     kind = declared.facts[fact].type if declared and fact in declared.facts else None
-    return as_date(value) if kind is FactType.DATE else plain(value)
+    return formatting.iso_date_text(value) if kind is FactType.DATE else plain(value)
 
 
 templates.env.filters.update(
