@@ -186,7 +186,7 @@ def _print_findings(findings: list[Finding], output: FindingFormat, explain: boo
             f.unit,
             f.unit_name or "",
             f.period or "",
-            FINDING_STATUS_VI[f.status],
+            f.loaded.status_label(f.status) if f.loaded else FINDING_STATUS_VI[f.status],
             f.due.strftime("%d/%m/%Y") if f.due else "",
         ]
         if explain:

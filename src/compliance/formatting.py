@@ -110,6 +110,13 @@ def period_vn(label: str | None) -> str:
 # -- labels ----------------------------------------------------------------------------------------
 
 FINDING_STATUS_VI = {"violation": "vi phạm", "at_risk": "có nguy cơ", "open": "chưa đến hạn"}
+# A rule derived from an aggregate target (source.binds: target) finds units that do not yet
+# count toward it: never "vi phạm" of the unit's own obligation.
+TARGET_FINDING_STATUS_VI = {
+    "violation": "chưa đạt (chỉ tiêu chung)",
+    "at_risk": "có nguy cơ chưa đạt (chỉ tiêu chung)",
+    "open": "chưa đến hạn",
+}
 TASK_STATUS_VI = {
     "open": "mới",
     "in_progress": "đang xử lý",

@@ -131,6 +131,19 @@ def test_the_same_findings_from_every_engine(registry_dir):
     assert results[0] and results[0] == results[1] == results[2]
 
 
+def test_a_rule_from_an_aggregate_target_says_so(registry_dir):
+    """source.binds: target — the unit does not yet count toward a share, it breached nothing."""
+    result = run(
+        registry_dir, "--format", "json", "--explain", "--rule", "collective_agreement.in_force"
+    )
+    findings = [f for f in json.loads(result.stdout) if f["status"] == "violation"]
+    assert findings
+    assert all("(Căn cứ chỉ tiêu chung, đơn vị chưa được tính vào chỉ tiêu — không phải vi phạm "
+               "nghĩa vụ riêng của đơn vị: " in f["explanation"] for f in findings)  # fmt: skip
+    table = run(registry_dir, "--rule", "collective_agreement.in_force").stdout
+    assert "chưa đạt (chỉ tiêu chung)" in table and "vi phạm" not in table
+
+
 def test_explain_gives_a_vietnamese_sentence_with_facts_threshold_and_source(registry_dir):
     result = run(registry_dir, "--format", "json", "--explain", "--unit", "0300000001")
     assert result.returncode == 0, result.stderr

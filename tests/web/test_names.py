@@ -57,3 +57,19 @@ def test_the_audit_log_reads_statuses_and_runs_in_vietnamese(
     assert "trạng thái: đang xử lý" in page
     for raw in ("in_progress", "['", "[]", "open →"):
         assert raw not in page, raw
+
+
+def test_a_finding_short_of_an_aggregate_target_is_not_called_a_breach(
+    reviewed: Reviewed, client_for: Callable[..., TestClient]
+) -> None:
+    """Issue 16.4: "ít nhất 85% doanh nghiệp…" binds the province, not each enterprise."""
+    client = client_for("inspector80")
+    with reviewed.engine.connect() as conn:
+        unit = conn.execute(
+            text("SELECT unit FROM follow_up_tasks WHERE rule = 'collective_agreement.in_force' "
+                 "AND finding_status = 'violation' AND province_code = '80' LIMIT 1")
+        ).scalar()  # fmt: off
+    assert unit, "the fixture registry has an enterprise without an agreement in force"
+    case = html.unescape(client.get(f"/units/{unit}", headers={"Accept": "text/html"}).text)
+    assert 'data-testid="from-target">chưa đạt (chỉ tiêu chung)</span>' in case
+    assert "Căn cứ chỉ tiêu chung, đơn vị chưa được tính vào chỉ tiêu" in case

@@ -86,7 +86,7 @@ class Finding:
         sentence = render_or_fallback(
             rule.explanation, self.template_values, self.rule, "explanation"
         )
-        return f"{sentence} (Căn cứ: {self.loaded.citation}.)"
+        return f"{sentence} ({self.loaded.basis}: {self.loaded.citation}.)"
 
     def as_dict(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from compliance.formatting import FINDING_STATUS_VI, TASK_STATUS_VI, date_long_vn
+from compliance.formatting import TASK_STATUS_VI, date_long_vn
 from compliance.models import Union
 from compliance.models.followup import (
     ACTIVE_STATUSES,
@@ -25,6 +25,7 @@ from compliance.models.followup import (
     RecordedFinding,
 )
 from compliance.registry.places import current_provinces
+from compliance.rules.loaded import LoadedRule, status_label
 from compliance.rules.model import Family
 from compliance.targets.load import LoadedTarget
 from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
@@ -180,16 +181,16 @@ def latest_run(conn: Connection, as_of: dt.date, province: str | None) -> Any:
     return None
 
 
-def _rule_titles() -> dict[str, str]:
+def _catalogue() -> dict[str, LoadedRule]:
     from compliance.rules.validate import load_rules
 
-    return {r.id: r.rule.title for r in load_rules()}
+    return {r.id: r for r in load_rules()}
 
 
 def findings_by_rule(
     conn: Connection, as_of: dt.date, province: str | None
 ) -> tuple[list[FindingCount], str]:
-    titles, names = _rule_titles(), current_provinces()
+    catalogue, names = _catalogue(), current_provinces()
     run = latest_run(conn, as_of, province)
     counts: Counter[tuple[str, str, str]] = Counter()
     if run is not None:
@@ -215,12 +216,10 @@ def findings_by_rule(
     rows = [
         FindingCount(
             rule,
-            titles.get(rule, rule),
+            catalogue[rule].rule.title if rule in catalogue else rule,
             code,
             names.get(code, code or "—"),
-            Family.DATA_QUALITY.label_vi
-            if Family.of(rule) is Family.DATA_QUALITY
-            else FINDING_STATUS_VI.get(status, status),
+            status_label(catalogue, rule, status),
             n,
         )  # fmt: skip
         for (rule, code, status), n in sorted(counts.items())

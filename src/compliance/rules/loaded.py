@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from compliance.exceptions import ComplianceError
+from compliance.formatting import FINDING_STATUS_VI, TARGET_FINDING_STATUS_VI, label
 from compliance.rules import documents, model
 from compliance.vocabulary import conditions
 
@@ -56,6 +58,29 @@ class LoadedRule:
         source = self.rule.source
         return documents.cite(documents.catalogue_dir(self.path), source.document, source.section)
 
+    @property
+    def from_target(self) -> bool:
+        """The rule finds units short of an aggregate target, not breaches of their own duty."""
+        return self.rule.source.binds == "target"
+
+    @cached_property
+    def basis(self) -> str:
+        """How a finding's explanation introduces its source."""
+        if self.from_target:
+            return (
+                "Căn cứ chỉ tiêu chung, đơn vị chưa được tính vào chỉ tiêu — không phải vi phạm "
+                "nghĩa vụ riêng của đơn vị"
+            )
+        return "Căn cứ"
+
+    def status_label(self, status: str) -> str:
+        """A finding's status as people read it: data to correct, short of a target, or as is."""
+        if model.Family.of(self.id) is model.Family.DATA_QUALITY:
+            return model.Family.DATA_QUALITY.label_vi
+        if self.from_target:
+            return label(TARGET_FINDING_STATUS_VI, status)
+        return label(FINDING_STATUS_VI, status)
+
     @cached_property
     def also_citations(self) -> list[str]:
         """The source's other documents (``also``), cited the same way."""
@@ -69,3 +94,13 @@ class RulesInvalid(ComplianceError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def status_label(rules: Mapping[str, LoadedRule], rule_id: str, status: str) -> str:
+    """:meth:`LoadedRule.status_label` for a finding whose rule may have left the catalogue."""
+    loaded = rules.get(rule_id)
+    if loaded is not None:
+        return loaded.status_label(status)
+    if model.Family.of(rule_id) is model.Family.DATA_QUALITY:
+        return model.Family.DATA_QUALITY.label_vi
+    return label(FINDING_STATUS_VI, status)

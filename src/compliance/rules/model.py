@@ -70,6 +70,15 @@ class Source(_Strict):
     section: str = Field(description="Section of the document, e.g. II.1.")
     quote: str = Field(description="The sentence of the document the obligation comes from.")
     also: list[str] = Field(default=[], description="Other documents and sections that say so.")
+    binds: Literal["unit", "target"] = Field(
+        default="unit",
+        description=(
+            "'unit' when the document obliges each unit; 'target' when it sets a share or an "
+            "average for the whole (\"ít nhất 85% doanh nghiệp…\", \"bình quân mỗi…\"): the "
+            "rule then finds the units that do not yet count toward the target, and its findings "
+            "say so instead of calling them a breach of the unit's own obligation."
+        ),
+    )
 
 
 class Parameter(_Strict):
