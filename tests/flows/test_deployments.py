@@ -130,7 +130,10 @@ def test_deploy_all_to_a_local_server_and_a_process_worker_runs_it(tmp_path):
         "PREFECT_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_API_PORT": str(port),
+        # the worker gets the CLI's settings (README, "Schedules"): another database and
+        # another reports folder than the defaults, both honoured by the deployed run
         "COMPLIANCE_DATABASE_URL": f"sqlite:///{registry}",
+        "COMPLIANCE_REPORTS_DIR": str(tmp_path / "elsewhere" / "reports"),
     }
     server = subprocess.Popen(
         [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
@@ -151,9 +154,7 @@ def test_deploy_all_to_a_local_server_and_a_process_worker_runs_it(tmp_path):
         for name in ("nightly", "quarterly-review", "yearly-finance-round", "escalation-daily",
                      "ad-hoc"):  # fmt: off
             assert name in out
-        params = json.dumps(
-            {"parameters": {"as_of": "2025-01-01", "rules": ["union.establishment"]}}
-        )
+        params = json.dumps({"parameters": {"as_of": "2025-01-01"}})  # a whole run: reports
         prefect("deployment", "run", "compliance-run/ad-hoc", "--params", params)
         prefect("worker", "start", "--pool", "compliance-pool", "--run-once", timeout=300)
     finally:
@@ -162,10 +163,14 @@ def test_deploy_all_to_a_local_server_and_a_process_worker_runs_it(tmp_path):
         shutil.rmtree(tmp_path / "prefect", ignore_errors=True)
     with engine.connect() as conn:
         runs = conn.execute(text("SELECT flow_run_id, as_of FROM compliance_runs")).all()
-        tasks = conn.execute(text("SELECT rule, unit, status FROM follow_up_tasks")).all()
+        tasks = conn.execute(
+            text("SELECT rule, unit, status FROM follow_up_tasks WHERE unit = 'E1'")
+        ).all()
     engine.dispose()
     assert len(runs) == 1 and runs[0].flow_run_id and str(runs[0].as_of) == "2025-01-01"
     assert [tuple(t) for t in tasks] == [("union.establishment", "E1", "open")]
+    written = sorted(p.suffix for p in (tmp_path / "elsewhere" / "reports").rglob("*.*"))
+    assert {".html", ".pdf", ".xlsx"} <= set(written), written
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
