@@ -77,8 +77,9 @@ def list_rules(paths: PathsArg = None) -> None:
         table.add_column(heading)
     for loaded in _load(paths):
         rule = loaded.rule
-        source = f"{rule.source.document} {rule.source.section}"
-        table.add_row(rule.id, rule.version(), rule.period, rule.severity, source, rule.title)
+        table.add_row(
+            rule.id, rule.version(), rule.period, rule.severity, loaded.citation, rule.title
+        )
     console.print(table)
 
 

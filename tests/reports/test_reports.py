@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,7 +20,7 @@ from compliance import db
 from compliance.cli import app
 from compliance.exceptions import DatabaseError
 from compliance.reports import artifacts
-from compliance.reports.files import latest_reports, prepare, write_run_reports
+from compliance.reports.files import latest_reports, prepare, write_report, write_run_reports
 from compliance.reports.xlsx import SHEETS
 from tests.targets.conftest import AS_OF
 
@@ -197,3 +199,45 @@ def test_findings_come_from_the_latest_run_else_a_live_evaluation(registry: Engi
     assert {f.province for f in report.findings} == {"80"}
     assert report.overdue_total == 0  # no run, no tasks
     assert isinstance(report.as_of, dt.date)
+
+
+def _pdf_words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes, as poppler lays them out."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in xhtml.split("<page ")[1:]:
+        pages.append([
+            (float(a), float(b), float(c), float(d), html.unescape(w))
+            for a, b, c, d, w in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                r'yMax="([\d.]+)">([^<]*)</word>',
+                page,
+            )
+        ])  # fmt: skip
+    return pages
+
+
+def test_the_national_pdf_tables_never_overflow_into_each_other(registry: Engine, tmp_path):
+    """Issue 16.9: "1.246/1.649không đạt" — a cell's text ran into the next column. No two words
+    on one line share any width, and no number is glued to the word after it."""
+    path = write_report(registry, AS_OF, "pdf", tmp_path / "ca-nuoc.pdf")
+    pages = _pdf_words(path)
+    assert pages
+    glued = [w for page in pages for *_, w in page if re.search(r"\d[^\W\d_]{2,}", w)]
+    assert not glued, glued
+    for number, page in enumerate(pages, 1):
+        for i, (x0, y0, x1, y1, word) in enumerate(page):
+            for a0, b0, a1, b1, other in page[i + 1 :]:
+                same_line = min(y1, b1) - max(y0, b0) > 0.5 * min(y1 - y0, b1 - b0)
+                overlap = min(x1, a1) - max(x0, a0)
+                assert not (same_line and overlap > 0.5), (number, word, other)
+
+
+def test_the_national_report_opens_with_a_province_that_has_data(registry: Engine):
+    """Issue 16.9: the national PDF opened with a province whose registry held no unit."""
+    report = prepare(registry, AS_OF, None)
+    cards = report.scorecards
+    assert len(cards) > 1 and cards[0].has_data
+    assert [c.has_data for c in cards] == sorted((c.has_data for c in cards), reverse=True)

@@ -7,7 +7,7 @@ into the PDF — with the report's fonts, so Vietnamese labels keep their diacri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -73,6 +73,43 @@ class Point:
     x: float
     y: float
     label: str
+    anchor: str = "middle"  # text-anchor of the label
+    label_y: float | None = None  # the label's baseline (None: no room), by _place_labels
+
+
+def _place_labels(points: list[Point], top: float, bottom: float) -> list[Point]:
+    """Each label at the first of above, below, further above, further below its point where
+    it touches no label placed before it, under the title and above the year ticks; a label
+    with no such place is left out (its value is in the table). The latest value and the
+    projection are placed first: close years never print over each other (the PDF overlap test
+    holds it)."""
+    placed: list[tuple[float, float, float, float]] = []
+    chosen: dict[int, float | None] = {}
+    order = sorted(range(len(points)), key=lambda i: (i < len(points) - 2, -i))
+    for i in order:
+        p = points[i]
+        width = 5.4 * len(p.label) + 2
+        x0 = {"start": p.x, "end": p.x - width}.get(p.anchor, p.x - width / 2)
+        chosen[i] = None
+        for baseline in (p.y - 6, p.y + 13, p.y - 17, p.y + 24):
+            box = (x0, baseline - 9, x0 + width, baseline + 2)
+            inside = box[1] >= top - 10 and box[3] <= bottom - 1
+            if inside and all(
+                box[0] >= b[2] or box[2] <= b[0] or box[1] >= b[3] or box[3] <= b[1] for b in placed
+            ):
+                chosen[i] = baseline
+                placed.append(box)
+                break
+    return [replace(p, label_y=chosen[i]) for i, p in enumerate(points)]
+
+
+def _spaced(ticks: list[tuple[float, str]], gap: float = 26) -> list[tuple[float, str]]:
+    """Year ticks that do not touch: the last (the target's year) always, then leftwards."""
+    kept: list[tuple[float, str]] = []
+    for x, label in reversed(ticks):
+        if not kept or kept[-1][0] - x >= gap:
+            kept.append((x, label))
+    return kept[::-1]
 
 
 def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) -> Markup | None:
@@ -100,11 +137,16 @@ def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) 
 
     digits = 1 if target.unit == "percent" else 0
     suffix = "%" if target.unit == "percent" else ""
-    points = [Point(x_of(y), y_of(v), f"{number_vn(v, digits)}{suffix}") for y, v in values]
-    projection = None
+    points = [
+        Point(x_of(y), y_of(v), f"{number_vn(v, digits)}{suffix}",
+              "start" if i == 0 and len(values) > 1 else "middle")
+        for i, (y, v) in enumerate(values)
+    ]  # fmt: skip
     if row.projection is not None:
-        projection = Point(x_of(target.year), y_of(row.projection),
-                           f"{number_vn(row.projection, digits)}{suffix}")  # fmt: skip
+        label = f"dự báo {number_vn(row.projection, digits)}{suffix}"
+        points.append(Point(x_of(target.year), y_of(row.projection), label, "end"))
+    points = _place_labels(points, top, top + plot_h)
+    projection = points.pop() if row.projection is not None else None
     ticks = sorted({*years, last})
     template = env.get_template("trend.svg.j2")
     return Markup(
@@ -119,8 +161,13 @@ def trend(env: Environment, row: ScoreRow, width: int = 300, height: int = 160) 
             projection=projection,
             threshold_y=y_of(target.threshold),
             threshold=f"{number_vn(target.threshold, 0)}{suffix}",
-            ticks=[(x_of(t), str(t)) for t in ticks],
-            top_label=f"{number_vn(top_value, 0)}{suffix}",
+            ticks=_spaced([(x_of(t), str(t)) for t in ticks]),
+            # the threshold is labelled on the axis, where no point's label can sit; the top
+            # value gives way when the two would touch
+            top_label=f"{number_vn(top_value, 0)}{suffix}"
+            if y_of(target.threshold) - top > 12
+            else "",
+            zero_label="0" if top + plot_h - y_of(target.threshold) > 12 else "",
             title=_short(target.title, 50),
         )  # fmt: skip
     )

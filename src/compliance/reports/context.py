@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from compliance.folding import fold
 from compliance.formatting import TASK_STATUS_VI, date_long_vn
 from compliance.models import Union
 from compliance.models.followup import (
@@ -289,6 +290,9 @@ def build_report(
     """The report of ``province`` (every province with targets when None) as of ``as_of``."""
     provinces = [province] if province else target_provinces(targets)
     scorecards = [compute_scorecard(conn, as_of, code, targets) for code in provinces]
+    # the national report opens with the provinces the registry has data for, by name; those
+    # with targets but no units yet come last, each saying so
+    scorecards.sort(key=lambda card: (not card.has_data, fold(card.province_name)))
     findings, source = findings_by_rule(conn, as_of, province)
     overdue, total = overdue_tasks(conn, as_of, province)
     return ReportData(

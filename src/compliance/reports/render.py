@@ -18,6 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from compliance.formatting import COMPARISON_VI, date_long_vn, iso_date_text, number_vn
 from compliance.reports import charts
 from compliance.reports.context import ReportData
+from compliance.rules import documents
+from compliance.rules.loaded import default_rules_dir
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,6 +42,12 @@ def threshold_text(target: Any) -> str:
     )
 
 
+def cite(source: Any, with_section: bool = True) -> str:
+    """A target's source as a minute cites it (rules/documents.py), never a file name."""
+    section = source.section if with_section else None
+    return documents.cite(default_rules_dir(), source.document, section)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -50,7 +58,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(number=_number, value=value_text, threshold=threshold_text,
-                       day=iso_date_text, date_vn=date_long_vn)  # fmt: skip
+                       day=iso_date_text, date_vn=date_long_vn, cite=cite)  # fmt: skip
     return env
 
 

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.formatting import COMPARISON_VI, UNIT_VI
 from compliance.reports.context import ReportData
+from compliance.reports.render import cite
 from compliance.targets.scorecard import ScoreRow
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -60,7 +61,8 @@ def _scorecard_row(province: str, row: ScoreRow) -> list[Any]:
     t, fig = row.target, row.figure
     unit = t.unit
     return [
-        province, t.id, t.title, t.issuer, t.source.document, t.source.section, t.year, row.year,
+        province, t.id, t.title, t.issuer, cite(t.source, with_section=False),
+        t.source.section, t.year, row.year,
         COMPARISON_VI[t.comparison], _share(t.threshold, unit), UNIT_VI[unit],
         _share(fig.value, unit) if fig else None, fig.num if fig else None,
         fig.den if fig and unit == "percent" else None, row.status_vi, fig.gap if fig else None,

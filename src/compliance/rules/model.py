@@ -74,7 +74,7 @@ class Source(_Strict):
         default="unit",
         description=(
             "'unit' when the document obliges each unit; 'target' when it sets a share or an "
-            "average for the whole (\"ít nhất 85% doanh nghiệp…\", \"bình quân mỗi…\"): the "
+            'average for the whole ("ít nhất 85% doanh nghiệp…", "bình quân mỗi…"): the '
             "rule then finds the units that do not yet count toward the target, and its findings "
             "say so instead of calling them a breach of the unit's own obligation."
         ),

@@ -99,6 +99,11 @@ class Scorecard:
     rows: list[ScoreRow]
 
     @property
+    def has_data(self) -> bool:
+        """Some target has a figure: the registry holds units of this province."""
+        return any(r.figure is not None for r in self.rows)
+
+    @property
     def excluded(self) -> int:
         """Units left out of the judged figures because their finding is waived."""
         return sum(r.figure.excluded for r in self.rows if r.figure)
