@@ -39,7 +39,7 @@ from compliance.followup.runs import (
     start_run,
 )
 from compliance.memory import gc_paused
-from compliance.models.followup import TaskEvent
+from compliance.models.followup import TaskEvent, is_whole_run
 from compliance.rules.validate import LoadedRule
 from compliance.vocabulary.facts import union_owned
 
@@ -91,7 +91,9 @@ def _sync(
 
     # A finding's facts are stored with it and with its new task: ctx.memo encodes them once.
     # (Called through this module's name: tests/flows/run_once.py pauses the run right after.)
-    _record_findings(conn, run_id, findings, outcome, ctx.memo)
+    _record_findings(
+        conn, run_id, findings, outcome, ctx.memo, whole=is_whole_run(compliance_scope(request))
+    )
     if not request.historical:  # a historical run records what an earlier day looked like
         _bring_tasks_in_step(ctx, [r.id for r in judged_rules], findings)
         chain.append(conn, TaskEvent.__table__, ctx.events)  # type: ignore[attr-defined]

@@ -67,16 +67,26 @@ def is_whole_run(scope: dict[str, Any] | None) -> bool:
 
 
 class RecordedFinding(SQLModel, table=True):
-    """A finding as a run saw it: what reviewers and reports read, without re-evaluating."""
+    """A finding as runs saw it: what reviewers and reports read, without re-evaluating.
+
+    Stored as changes (issue 15): a row holds one finding, unchanged, from the whole run that
+    first saw it (``run_id``) to the last whole run that saw it the same (``last_run_id``), so
+    a nightly run that changes nothing writes no row. A partial or historical run keeps rows of
+    its own (``run_id == last_run_id``). Read a run's findings through
+    ``compliance.followup.findings_store.of_run``.
+    """
 
     __tablename__ = "findings"
     __table_args__ = (
         Index("ix_findings_run_rule", "run_id", "rule"),
         Index("ix_findings_key", "rule", "unit", "period_key"),
+        Index("ix_findings_last_run", "last_run_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="compliance_runs.id")
+    run_id: int = Field(foreign_key="compliance_runs.id")  # first seen
+    last_run_id: int = Field(foreign_key="compliance_runs.id")  # last seen, unchanged
+    digest: str = ""  # the content runs compare to extend the row instead of writing one
     rule: str
     rule_version: str
     unit: str

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from compliance.folding import fold
+from compliance.followup.findings_store import of_run
 from compliance.formatting import TASK_STATUS_VI, date_long_vn
 from compliance.models import Union
 from compliance.models.followup import (
@@ -24,6 +25,7 @@ from compliance.models.followup import (
     ComplianceRun,
     FollowUpTask,
     RecordedFinding,
+    is_whole_run,
 )
 from compliance.registry.places import current_provinces
 from compliance.rules.loaded import LoadedRule, status_label
@@ -198,7 +200,7 @@ def findings_by_rule(
         f = _t(RecordedFinding)
         statement = (
             select(f.c.rule, f.c.province_code, f.c.status, func.count())
-            .where(f.c.run_id == run.id)
+            .where(of_run(run.id, is_whole_run(run.scope), f))
             .group_by(f.c.rule, f.c.province_code, f.c.status)
         )
         if province:

@@ -72,7 +72,7 @@ def case_file(
     finding_rows = _rows(
         conn.execute(
             select(findings, _t("compliance_runs").c.as_of.label("run_as_of"))
-            .join(_t("compliance_runs"), _t("compliance_runs").c.id == findings.c.run_id)
+            .join(_t("compliance_runs"), _t("compliance_runs").c.id == findings.c.last_run_id)
             .where(findings.c.id.in_(latest), scope.covers(findings))
             .order_by(findings.c.rule, findings.c.period_key)
         )

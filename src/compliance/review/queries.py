@@ -15,6 +15,7 @@ from sqlalchemy import Connection, case, func, literal, not_, or_, select
 from sqlmodel import SQLModel
 
 from compliance.folding import fold
+from compliance.followup.findings_store import of_run
 from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
 from compliance.review.scope import Scope
 from compliance.rules.model import DATA_QUALITY_PREFIX, Family
@@ -89,11 +90,12 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     if not whole:
         return []
     counts = {
-        (run_id, status): n
-        for run_id, status, n in conn.execute(
-            select(findings.c.run_id, findings.c.status, func.count())
-            .where(findings.c.run_id.in_([r.id for r in whole]), scope.covers(findings))
-            .group_by(findings.c.run_id, findings.c.status)
+        (r.id, status): n
+        for r in whole
+        for status, n in conn.execute(
+            select(findings.c.status, func.count())
+            .where(of_run(r.id, True, findings), scope.covers(findings))
+            .group_by(findings.c.status)
         ).all()
     }
     return [
@@ -135,7 +137,7 @@ def findings_page(
     latest = latest_whole_run(conn)
     if latest is None:
         return {"run": None, "as_of": None, "total": 0, "page": page, "items": []}
-    where = [findings.c.run_id == latest[0], scope.covers(findings)]
+    where = [of_run(latest[0], True, findings), scope.covers(findings)]
     for column, value in (("rule", rule), ("status", status), ("province_code", province)):
         if value:
             where.append(findings.c[column] == value)

@@ -1,0 +1,114 @@
+"""Findings stored as changes (issue 15): an unchanged whole run writes no finding row, a changed
+finding gets a new row and closes the old one, and every reader still gets each run's findings
+exactly — equal to what evaluation gives on that day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from compliance.engine.evaluate import evaluate
+from compliance.followup.findings_store import FINDINGS, of_run
+from compliance.followup.sync import RunOrder, record_and_sync
+from compliance.review.queries import findings_page, trend
+from compliance.review.scope import Scope
+from compliance.rules.validate import load_rules
+from tests.factories import deliver, generated_and_run, run
+
+AS_OF = dt.date(2026, 10, 1)
+
+
+def _rows(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(FINDINGS)).scalar_one()
+
+
+def _of(engine: Engine, run_id: int, whole: bool = True) -> Counter[tuple[str, str, str, str]]:
+    with engine.connect() as conn:
+        return Counter(
+            tuple(r)
+            for r in conn.execute(
+                select(FINDINGS.c.rule, FINDINGS.c.unit, FINDINGS.c.period_key, FINDINGS.c.status)
+                .where(of_run(run_id, whole))
+            )
+        )  # fmt: skip
+
+
+def _evaluated(engine: Engine, as_of: dt.date) -> Counter[tuple[str, str, str, str]]:
+    with engine.connect() as conn:
+        return Counter(
+            (f.rule, f.unit, f.period or "", f.status) for f in evaluate(conn, load_rules(), as_of)
+        )
+
+
+def test_an_unchanged_rerun_writes_no_finding_and_readers_see_every_run_whole(
+    engine: Engine, tmp_path: Path
+) -> None:
+    first = generated_and_run(engine, tmp_path / "gen", ("80",), 300, AS_OF)
+    stored = _rows(engine)
+    assert stored == sum(first.findings.values()) > 0
+    second = run(engine, AS_OF)
+    assert _rows(engine) == stored  # nothing changed, nothing written
+    assert _of(engine, second.run_id) == _of(engine, first.run_id) == _evaluated(engine, AS_OF)
+    # a partial run keeps rows of its own and changes no whole run's view
+    with engine.connect() as conn:
+        rules = load_rules()
+        one = [r for r in rules if r.id == "union.establishment"]
+        findings = evaluate(conn, one, AS_OF)
+    partial = record_and_sync(engine, one, findings, RunOrder(as_of=AS_OF, scope=_only(one)))
+    assert _rows(engine) == stored + len(findings)
+    assert sum(_of(engine, partial.run_id, whole=False).values()) == len(findings)
+    third = run(engine, AS_OF)
+    assert _rows(engine) == stored + len(findings)
+    assert _of(engine, third.run_id) == _evaluated(engine, AS_OF)
+    with engine.connect() as conn:
+        page = findings_page(conn, Scope("country"))
+        runs = trend(conn, Scope("country"))
+    assert page["total"] == sum(_evaluated(engine, AS_OF).values())
+    violations = sum(n for k, n in _evaluated(engine, AS_OF).items() if k[3] == "violation")
+    assert [r["violations"] for r in runs][-2:] == [violations, violations]
+
+
+def test_a_changed_finding_gets_a_row_and_the_old_one_closes(engine: Engine, tmp_path: Path):
+    first = generated_and_run(engine, tmp_path / "gen", ("80",), 300, AS_OF)
+    before = _of(engine, first.run_id)
+    with engine.connect() as conn:
+        unit = conn.execute(
+            select(FINDINGS.c.unit).where(FINDINGS.c.rule == "union.establishment").limit(1)
+        ).scalar_one()
+    stored = _rows(engine)
+    # the enterprise grows: same finding key, new facts (workers) → a new row
+    with engine.connect() as conn:
+        from compliance.vocabulary.subjects import registry_table
+
+        e = registry_table("enterprises")
+        row = dict(conn.execute(select(e).where(e.c.tax_code == unit)).one()._mapping)
+    row["workers"] = (row["workers"] or 0) + 7
+    deliver(engine, tmp_path / "d2", {"enterprises": [_plain(row)]}, AS_OF)
+    second = run(engine, AS_OF)
+    assert _rows(engine) == stored + 1
+    assert _of(engine, second.run_id) == _evaluated(engine, AS_OF)
+    assert _of(engine, first.run_id) == before  # the first run's findings are still its own
+    with engine.connect() as conn:
+        spans = conn.execute(
+            select(FINDINGS.c.run_id, FINDINGS.c.last_run_id)
+            .where(FINDINGS.c.unit == unit, FINDINGS.c.rule == "union.establishment")
+            .order_by(FINDINGS.c.id)
+        ).all()  # fmt: skip
+    assert [tuple(s) for s in spans] == [
+        (first.run_id, first.run_id), (second.run_id, second.run_id)
+    ]  # fmt: skip
+
+
+def _only(rules: list) -> object:
+    from compliance.engine.evaluate import Selection
+
+    return Selection.of(rules=[r.id for r in rules])
+
+
+def _plain(row: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
+            if v is not None and k not in ("id",)}  # fmt: skip
