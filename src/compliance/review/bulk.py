@@ -35,14 +35,11 @@ class Outcome:
         return {"changed": self.changed, "refused": self.refused}
 
 
-def possible_statuses(statuses: set[str]) -> list[TaskStatus]:
-    """The statuses a person may move every one of these tasks to (lifecycle.TRANSITIONS):
-    what the bulk form offers for the selected rows."""
-    return [
-        target
-        for target, event in lifecycle.MANUAL_EVENTS.items()
-        if all(lifecycle.allowed(s, event) for s in statuses)
-    ]
+def from_statuses(target: TaskStatus) -> list[str]:
+    """The statuses a person may move a task from to ``target`` (lifecycle.TRANSITIONS): the
+    bulk form offers ``target`` only when every selected task is in one of them."""
+    event = lifecycle.MANUAL_EVENTS[target]
+    return [str(s) for s in TaskStatus if lifecycle.allowed(s, event)]
 
 
 def bulk_change(

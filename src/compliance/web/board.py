@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from compliance.followup import lifecycle
 from compliance.formatting import TASK_STATUS_VI
 from compliance.messages import message
 from compliance.models.followup import ACTIVE_STATUSES, TaskStatus
@@ -30,11 +29,6 @@ BOARD_LIMIT = 60  # more active tasks than this: the table is the default view
 # decided on the case file), each with the statuses it may follow, for app.js to offer only
 # what every selected task can take.
 BULK_STATUSES = (TaskStatus.IN_PROGRESS, TaskStatus.OPEN, TaskStatus.DISMISSED)
-
-
-def _from_statuses(target: TaskStatus) -> list[str]:
-    event = lifecycle.MANUAL_EVENTS[target]
-    return [str(s) for s in TaskStatus if lifecycle.allowed(s, event)]
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -72,7 +66,7 @@ def task_board(
         filters=filters,
         menus=menus,
         statuses=TASK_STATUS_VI,
-        bulk_statuses=[(str(s), _from_statuses(s)) for s in BULK_STATUSES],
+        bulk_statuses=[(str(s), bulk.from_statuses(s)) for s in BULK_STATUSES],
         query=query_string(filters),
         column_links={
             s: query_string(dataclasses.replace(filters, status=s), view="table") for s in columns
