@@ -213,16 +213,17 @@ def search_clause(tasks: Any, q: str) -> Any:
 
 def assignee_clause(tasks: Any, wanted: str) -> Any:
     """An assignee by its code or by its name, whatever the case and diacritics: the filter's
-    type-ahead offers bodies by name ("Công đoàn Khu công nghiệp"), a script may send the code.
-    The whole name, not a part: "CDCT-80-001" must not find "CDCT-80-0010"."""
+    type-ahead offers bodies by name ("Công đoàn Khu công nghiệp"), a script may send the code;
+    a person is found by the name as it was typed. The whole name, not a part: "CDCT-80-001"
+    must not find "CDCT-80-0010"."""
     unions = _t("unions")
     folded = fold(wanted)
-    named = select(unions.c.code).where(func.vn_fold(unions.c.name) == folded)
-    return or_(
-        tasks.c.assignee == wanted,
-        func.vn_fold(tasks.c.assignee) == folded,
-        tasks.c.assignee.in_(named),
+    assigned = tasks.alias("assigned")  # only the bodies work is assigned to: few names to fold
+    named = select(unions.c.code).where(
+        unions.c.code.in_(select(assigned.c.assignee).distinct()),
+        func.vn_fold(unions.c.name) == folded,
     )
+    return or_(tasks.c.assignee == wanted, tasks.c.assignee.in_(named))
 
 
 def family_clause(rule: Any, family: Family) -> Any:
