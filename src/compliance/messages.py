@@ -300,6 +300,22 @@ MESSAGES: dict[str, str] = {
     "task.unknown_decision": (
         "Quyết định '{decision}' không hợp lệ; hãy chọn một trong: {choices}."
     ),
+    # tasks: many at once (review.bulk)
+    "task.not_in_scope": (
+        "Không có việc số {task_id} trong phạm vi của bạn. Hãy tải lại danh sách và chọn lại."
+    ),
+    "task.bulk_done": "Đã thay đổi {changed} việc.",
+    "task.bulk_refused": "Không thay đổi được {refused} việc: {tasks}",
+    "task.bulk_nothing_chosen": (
+        "Chưa chọn việc nào. Hãy đánh dấu các việc cần thay đổi trong bảng rồi gửi lại."
+    ),
+    "task.bulk_no_change": (
+        "Chưa chọn thay đổi nào. Hãy chọn cơ quan được giao hoặc trạng thái mới rồi gửi lại."
+    ),
+    "task.bulk_unconfirmed": (
+        "Thay đổi hàng loạt chưa được xác nhận ({chosen} việc đã chọn). Hãy bấm Áp dụng và xác "
+        "nhận số việc."
+    ),
 }
 
 

@@ -21,6 +21,8 @@ from sqlalchemy import Connection, select
 
 from compliance.formatting import FINDING_STATUS_VI, SEVERITY_VI, TASK_STATUS_VI, label
 from compliance.models.followup import FollowUpTask
+from compliance.registry.places import province_label
+from compliance.review.grouped import UnitRow, status_summary
 from compliance.review.queries import Filters
 from compliance.review.scope import Scope
 
@@ -39,6 +41,20 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("Cơ quan chịu trách nhiệm", lambda t: t.responsible_code),
     ("Mã tỉnh", lambda t: t.province_code),
     ("Tiêu đề", lambda t: t.title),
+)
+# The flagged list by unit (review.grouped), one row per unit as the page shows it.
+UNIT_HEADERS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Số việc",
+    "Quy tắc",
+    "Trạng thái",
+    "Mức độ cao nhất",
+    "Hạn gần nhất",
+    "Số việc quá hạn",
+    "Công đoàn cấp trên trực tiếp",
+    "Mã công đoàn cấp trên",
+    "Tỉnh",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,12 +84,34 @@ def task_rows(tasks: Iterable[Any]) -> Iterator[list[Any]]:
         yield [cell(task) for _, cell in COLUMNS]
 
 
-def csv_bytes(data: Iterable[list[Any]]) -> bytes:
+def unit_rows(units: Iterable[UnitRow], rule_titles: dict[str, str]) -> Iterator[list[Any]]:
+    """The cells of the by-unit list: rule names and statuses with their task counts."""
+    for row in units:
+        rules = "; ".join(
+            f"{rule_titles.get(rule, rule)}" + (f" ({n})" if n > 1 else "")
+            for rule, n in sorted(row.rules.items())
+        )
+        yield [
+            row.unit,
+            row.unit_name,
+            row.tasks,
+            rules,
+            status_summary(row.statuses.items(), TASK_STATUS_VI),
+            label(SEVERITY_VI, row.severity) if row.severity else None,
+            row.first_due,
+            row.overdue,
+            row.superior_name,
+            row.superior_code,
+            province_label(row.province_code) if row.province_code else None,
+        ]
+
+
+def csv_bytes(data: Iterable[list[Any]], headers: Iterable[str] | None = None) -> bytes:
     """UTF-8 with a byte-order mark (Excel reads Vietnamese right only with it); dates as
     DD/MM/YYYY, as people type them."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([header for header, _ in COLUMNS])
+    writer.writerow(list(headers or (header for header, _ in COLUMNS)))
     for row in data:
         writer.writerow(
             [
@@ -84,12 +122,17 @@ def csv_bytes(data: Iterable[list[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(data: Iterable[list[Any]], title: str = "Việc cần theo dõi") -> bytes:
+def xlsx_bytes(
+    data: Iterable[list[Any]],
+    headers: Iterable[str] | None = None,
+    title: str = "Việc cần theo dõi",
+) -> bytes:
     """One sheet with an autofilter over every row; text cells are typed as text, so nothing
     that starts like a formula runs, and the text stays exactly as stored."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append([header for header, _ in COLUMNS])
+    heads = list(headers or (header for header, _ in COLUMNS))
+    sheet.append(heads)
     count = 0
     for row in data:
         cells = []
@@ -102,7 +145,7 @@ def xlsx_bytes(data: Iterable[list[Any]], title: str = "Việc cần theo dõi")
             cells.append(cell)
         sheet.append(cells)
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{count + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -172,6 +172,8 @@ class Filters:
     assignee: str | None = None
     q: str | None = None  # tax code, union code or part of a name
     family: str | None = None  # "compliance" or "data_quality" (rules.model.Family)
+    overdue: bool = False  # past its due date and still active
+    due_before: dt.date | None = None
 
     def clauses(self, tasks: Any) -> list[Any]:
         clauses: list[Any] = []
@@ -189,7 +191,12 @@ class Filters:
         if self.province:
             clauses.append(tasks.c.province_code == self.province)
         if self.assignee:
-            clauses.append(tasks.c.assignee == self.assignee)
+            clauses.append(assignee_clause(tasks, self.assignee))
+        if self.overdue:
+            clauses.append(tasks.c.due_on < today())
+            clauses.append(tasks.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
+        if self.due_before is not None:
+            clauses.append(tasks.c.due_on < self.due_before)
         if self.q and self.q.strip():
             clauses.append(search_clause(tasks, self.q))
         return clauses
@@ -204,6 +211,21 @@ def search_clause(tasks: Any, q: str) -> Any:
     wanted = f"%{_escape_like(folded)}%"
     haystack = func.vn_fold(tasks.c.unit + literal(" ") + func.coalesce(tasks.c.unit_name, ""))
     return or_(tasks.c.unit == text, haystack.like(wanted, escape="\\"))
+
+
+def assignee_clause(tasks: Any, wanted: str) -> Any:
+    """An assignee by its code or by its name, whatever the case and diacritics: the filter's
+    type-ahead offers bodies by name ("Công đoàn Khu công nghiệp"), a script may send the code;
+    a person is found by the name as it was typed. The whole name, not a part: "CDCT-80-001"
+    must not find "CDCT-80-0010"."""
+    unions = _t("unions")
+    folded = fold(wanted)
+    assigned = tasks.alias("assigned")  # only the bodies work is assigned to: few names to fold
+    named = select(unions.c.code).where(
+        unions.c.code.in_(select(assigned.c.assignee).distinct()),
+        func.vn_fold(unions.c.name) == folded,
+    )
+    return or_(tasks.c.assignee == wanted, tasks.c.assignee.in_(named))
 
 
 def family_clause(rule: Any, family: Family) -> Any:
@@ -294,12 +316,15 @@ def choices(conn: Connection, scope: Scope) -> dict[str, list[Any]]:
         return sorted(v for (v,) in conn.execute(statement).all())
 
     assignees = distinct(tasks.c.assignee)
-    names = union_names(conn, assignees)
+    bodies = distinct(tasks.c.responsible_code)
+    names = union_names(conn, [*assignees, *bodies])
     return {
         "rules": distinct(tasks.c.rule),
         "provinces": distinct(tasks.c.province_code),
         # (value, what the menu shows): bodies by name, people as typed; sorted as shown
         "assignees": sorted(((a, names.get(a, a)) for a in assignees), key=lambda p: p[1]),
+        # the bodies work inside the scope goes to: whom a bulk change may assign it
+        "bodies": sorted(((b, names.get(b, b)) for b in bodies), key=lambda p: p[1]),
     }
 
 

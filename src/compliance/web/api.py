@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from compliance.accounts import Account
-from compliance.followup.manage import update_task
-from compliance.review import casefile, queries, runs
+from compliance.followup.manage import TaskError, update_task
+from compliance.review import bulk, casefile, grouped, queries, runs
 from compliance.review.decisions import Decision, decide
 from compliance.rules.model import Family
 from compliance.web.auth import (
@@ -29,7 +29,7 @@ from compliance.web.auth import (
     task_or_refuse,
 )
 from compliance.web.fields import Code, Id, Name, Note, PageNumber
-from compliance.web.filters import TaskFilters
+from compliance.web.filters import TaskFilters, UnitSort
 
 router = APIRouter(prefix="/api", tags=["api"])
 Reader = Annotated[Account, Depends(require(*READERS))]
@@ -50,6 +50,15 @@ class TaskEdit(BaseModel):
     status: Name | None = Field(default=None, description="open, in_progress, waived, dismissed")
     due_on: dt.date | None = None
     reason: Note | None = None
+
+
+class BulkIn(BaseModel):
+    ids: list[Id] = Field(min_length=1, max_length=bulk.MAX_TASKS, description="Số các việc")
+    assignee: Name | None = Field(default=None, description="Giao cho (mã cơ quan hoặc tên)")
+    status: Name | None = Field(default=None, description="open, in_progress, waived, dismissed")
+    reason: Note | None = None
+    approver: Name | None = None
+    until: dt.date | None = None
 
 
 class RunIn(BaseModel):
@@ -126,6 +135,50 @@ def tasks(
         "pages": result.pages,
         "items": [_jsonable(r) for r in result.rows],
     }
+
+
+@router.get("/units", summary="Đơn vị bị gắn cờ: mỗi đơn vị một dòng, có lọc, sắp xếp, phân trang")
+def units(
+    request: Request,
+    account: Reader,
+    filters: TaskFilters,
+    sort: UnitSort,
+    page: Annotated[PageNumber, Query()] = 1,
+) -> dict[str, Any]:
+    scope = scope_of(request, account)
+    with request.app.state.engine.connect() as conn:
+        result = grouped.units_page(conn, scope, filters, sort, page)
+    return {
+        "total": result.total,
+        "page": result.page,
+        "pages": result.pages,
+        "items": [_jsonable(r.as_dict()) for r in result.rows],  # type: ignore[attr-defined]
+    }
+
+
+@router.post(
+    "/tasks/bulk",
+    dependencies=Csrf,
+    summary="Giao việc hoặc đổi trạng thái nhiều việc một lần",
+)
+def bulk_change(request: Request, account: Reviewer, body: BulkIn) -> dict[str, Any]:
+    """Mỗi việc qua cùng đường với một thay đổi đơn lẻ (một mục nhật ký mỗi việc), tất cả trong
+    một giao dịch. Việc không đổi được (ngoài phạm vi, chuyển trạng thái không hợp lệ…) được
+    nêu tên kèm lý do trong `refused`; các việc khác vẫn đổi."""
+    if body.assignee is None and body.status is None:
+        raise TaskError("task.bulk_no_change")
+    outcome = bulk.bulk_change(
+        request.app.state.engine,
+        scope_of(request, account),
+        account,
+        body.ids,
+        assignee=body.assignee,
+        status=body.status,
+        reason=body.reason,
+        approver=body.approver,
+        until=body.until,
+    )
+    return outcome.as_dict() | {"summary": bulk.summary(outcome)}
 
 
 @router.get("/tasks/{task_id}", summary="Một việc")

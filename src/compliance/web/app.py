@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from compliance import db
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
-from compliance.web import api, errors, pages, protect, reports
+from compliance.web import api, board, errors, pages, protect, reports
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
@@ -84,6 +84,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.session_router)
+    app.include_router(board.router)  # before pages: /tasks/bulk is not /tasks/{task_id}
     app.include_router(pages.router)
     app.include_router(reports.router)
     errors.install(app)

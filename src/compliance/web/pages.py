@@ -1,10 +1,10 @@
-"""The HTML pages: login, dashboard, flagged units, case file, decisions, task board, runs."""
+"""The HTML pages: login, dashboard, flagged units, case file, decisions, runs (the task board
+is web/board.py)."""
 
 from __future__ import annotations
 
 import time
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -14,8 +14,7 @@ from compliance.exceptions import RunRefused
 from compliance.followup.manage import TaskError, update_task
 from compliance.formatting import TASK_STATUS_VI
 from compliance.messages import message
-from compliance.models.followup import TaskStatus
-from compliance.review import export, queries, runs
+from compliance.review import export, grouped, queries, runs
 from compliance.review.decisions import decide
 from compliance.settings import today
 from compliance.web.auth import (
@@ -44,7 +43,7 @@ from compliance.web.fields import (
     PageNumber,
     Password,
 )
-from compliance.web.filters import TaskFilters
+from compliance.web.filters import TaskFilters, UnitSort, query_string
 from compliance.web.render import templates
 
 router = APIRouter(include_in_schema=False)
@@ -156,24 +155,27 @@ def flagged_units(
     request: Request,
     account: Reader,
     filters: TaskFilters,
+    sort: UnitSort,
     page: Annotated[PageNumber, Query()] = 1,
 ) -> HTMLResponse:
+    """One row per unit with its findings (a co-op with seven tasks is one row), sortable."""
     scope = scope_of(request, account)
     partial = bool(request.headers.get("HX-Request"))  # htmx swaps the table only
     with request.app.state.engine.connect() as conn:
-        result = queries.flagged(conn, scope, filters, page)
+        result = grouped.units_page(conn, scope, filters, sort, page)
         menus = {} if partial else queries.choices(conn, scope)
     template = "_units_table.html" if partial else "units.html"
-    query = {k: v for k, v in vars(filters).items() if v}
     return _page(
         request,
         template,
         account,
         result=result,
         filters=filters,
+        sort=sort,
         menus=menus,
         statuses=TASK_STATUS_VI,
-        query=urlencode(query),
+        query=query_string(filters),
+        sorted_query=query_string(filters, sort=sort.key, dir=sort.key and sort.direction),
     )
 
 
@@ -191,14 +193,18 @@ def export_units(
     request: Request,
     account: Reader,
     filters: TaskFilters,
+    sort: UnitSort,
     kind: Annotated[Literal["csv", "xlsx"], Path()],
 ) -> Response:
-    """Exactly what the list shows under these filters, every page, inside the scope."""
+    """Exactly what the list shows under these filters and this order, every page, inside
+    the scope: one row per unit."""
     scope = scope_of(request, account)
     media_type, write = _EXPORTS[kind]
+    titles = {rule_id: r.rule.title for rule_id, r in request.app.state.rules.items()}
     with request.app.state.engine.connect() as conn:
-        content = write(export.rows(conn, scope, filters))
-    name = f"viec-can-theo-doi-{today():%Y-%m-%d}.{kind}"
+        units = grouped.all_units(conn, scope, filters, sort)
+        content = write(export.unit_rows(units, titles), export.UNIT_HEADERS)
+    name = f"don-vi-bi-gan-co-{today():%Y-%m-%d}.{kind}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=media_type, headers=headers)
 
@@ -207,16 +213,6 @@ def export_units(
 def case_file(request: Request, account: Reader, code: Annotated[Code, Path()]) -> HTMLResponse:
     case = case_file_or_refuse(request, account, code)
     return _page(request, "case.html", account, case=case, statuses=TASK_STATUS_VI)
-
-
-@router.get("/tasks", response_class=HTMLResponse)
-def task_board(request: Request, account: Reader) -> HTMLResponse:
-    scope = scope_of(request, account)
-    columns = {}
-    with request.app.state.engine.connect() as conn:
-        for status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.ESCALATED):
-            columns[status] = queries.flagged(conn, scope, queries.Filters(status=status))
-    return _page(request, "tasks.html", account, columns=columns, statuses=TASK_STATUS_VI)
 
 
 @router.get("/audit", response_class=HTMLResponse)

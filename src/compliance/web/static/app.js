@@ -2,7 +2,8 @@
    - on a phone a table becomes stacked rows: each cell shows its column's heading before it
      (CSS reads data-label), filled on load and after each htmx swap;
    - an error a form came back with ([data-focus]) is scrolled to and focused, so it is read
-     where the choice was made, not 2,000 px above. */
+     where the choice was made, not 2,000 px above;
+   - the task board's phone default and its bulk form (below). */
 (function () {
   function label(root) {
     root.querySelectorAll("table").forEach(function (table) {
@@ -22,7 +23,50 @@
     var error = document.querySelector("[data-focus]");
     if (error) { error.scrollIntoView({block: "center"}); error.focus({preventScroll: true}); }
   }
-  document.addEventListener("DOMContentLoaded", function () { label(document); focusError(); });
+  // The task board: the table by default on a phone (the view stays in the address).
+  function phoneView() {
+    var board = document.querySelector("#task-board[data-view-default][data-view=board]");
+    if (board && window.matchMedia("(max-width: 640px)").matches) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("view", "table");
+      window.location.replace(url.toString());
+    }
+  }
+  // Bulk changes: the count selected, only the statuses every selected task can move to
+  // (each option lists the statuses it may follow), and a confirmation naming the count,
+  // which the form sends back (the server changes nothing unconfirmed).
+  function bulk() {
+    var form = document.getElementById("bulk");
+    if (!form || !form.elements.confirmed) { return; }
+    var boxes = function () { return form.querySelectorAll("input[name=ids]"); };
+    var chosen = function () { return form.querySelectorAll("input[name=ids]:checked"); };
+    function refresh() {
+      var picked = Array.prototype.map.call(chosen(), function (b) { return b.dataset.status; });
+      form.querySelector("[data-testid=selected-count]").textContent = "(" + picked.length + " việc)";
+      Array.prototype.forEach.call(form.elements.status.options, function (option) {
+        if (!option.dataset.from) { return; }
+        var from = option.dataset.from.split(" ");
+        option.disabled = !picked.every(function (s) { return from.indexOf(s) >= 0; });
+        if (option.disabled && option.selected) { form.elements.status.value = ""; }
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.hasAttribute("data-select-all")) {
+        boxes().forEach(function (b) { b.checked = event.target.checked; });
+      }
+      refresh();
+    });
+    form.addEventListener("submit", function (event) {
+      var count = chosen().length;
+      if (count && !window.confirm("Áp dụng thay đổi cho " + count + " việc đã chọn?")) {
+        event.preventDefault();
+        return;
+      }
+      form.elements.confirmed.value = String(count);
+    });
+    refresh();
+  }
+  document.addEventListener("DOMContentLoaded", function () { phoneView(); label(document); focusError(); bulk(); });
   window.addEventListener("load", focusError);  // again once the page settled (fragment scroll)
   document.addEventListener("htmx:afterSwap", function (event) { label(event.target); });
 })();
