@@ -113,6 +113,11 @@ MESSAGES: dict[str, str] = {
     "value.excel_error": (
         "Ô {cell} chứa lỗi Excel {value}; hãy sửa công thức hoặc nhập giá trị đúng rồi nạp lại."
     ),
+    "value.bad_identifier": (
+        "'{value}' không phải mã loại hợp lệ: mã loại gồm chữ thường không dấu, chữ số và dấu "
+        "gạch dưới, bắt đầu bằng chữ cái (ví dụ dialogue, housing_handover){suggestion}. Hãy sửa "
+        "ô này rồi nạp lại."
+    ),
     # row
     "row.too_many_cells": "Dòng có nhiều ô hơn dòng tiêu đề ({count} ô, tiêu đề có {headers}).",
     "row.duplicate_key": "Trùng khóa {key} với dòng {other_row} trong cùng tệp.",

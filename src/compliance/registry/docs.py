@@ -59,7 +59,9 @@ def aliases_markdown() -> str:
             aliases = ", ".join(f"`{_cell(a)}`" for a in column.aliases) or "—"
             kind = _KIND_VI[column.kind]
             if column.references:
-                kind += f"; mã trong `{column.references}`"
+                kind += "; mã trong " + " hoặc ".join(f"`{t}`" for t in column.references)
+            if column.identifier:
+                kind += "; chữ thường không dấu, số, `_` (ví dụ `housing_handover`)"
             if column.extension:
                 kind += "; ngoài định dạng chuẩn"
             required = "✔" if column.required or column.name in table.key else ""
