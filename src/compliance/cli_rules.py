@@ -209,7 +209,7 @@ def preview(
     published = _load(None)
     drafted = _load(drafts) if drafts else []
     try:
-        chosen = catalogues(published, drafted, settings or ())
+        chosen = catalogues(published, drafted, settings or (), len(drafts or ()))
     except PreviewRefused as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=2) from None

@@ -245,9 +245,13 @@ MESSAGES: dict[str, str] = {
         "{expected}. Hãy sửa giá trị rồi thử lại."
     ),
     "preview.xlsx_needs_out": "Định dạng xlsx cần một tệp để ghi; hãy chọn tệp ra.",
-    "preview.draft_too_large": (
-        "Bản nháp dài {size} byte, vượt giới hạn {limit} byte; một tệp quy tắc chỉ cần vài "
-        "nghìn byte, hãy kiểm tra lại tệp đã chọn."
+    "preview.draft_encoding": (
+        "Tệp '{name}' không phải văn bản UTF-8 (hoặc có ký tự điều khiển); hãy lưu lại tệp YAML "
+        "với mã hóa UTF-8 rồi tải lên lại."
+    ),
+    "preview.unknown_province": (
+        "Không có tỉnh mã '{province}' trong danh mục 34 tỉnh, thành phố; hãy nhập mã tỉnh hai "
+        "chữ số (ví dụ 80) hoặc để trống để xem cả nước{suggestion}"
     ),
     # the rule engine
     "engine.durable_crashed": (

@@ -24,12 +24,14 @@ from compliance.engine.preview import PreviewRefused, catalogues, diff, preview
 from compliance.engine.preview_groups import groups, headlines, province_name
 from compliance.formatting import number_vn
 from compliance.generate import GenerateOptions, generate_registry
+from compliance.messages import MESSAGES
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from tests.conftest import _postgres_engine
 from tests.registry.helpers import snapshot
 
 AS_OF = dt.date(2026, 10, 1)
+SETTING_20 = "union.establishment.min_workers=20"
 COMMAND = str(Path(sys.executable).parent / "compliance")
 NEW_RULE = """\
 id: union.establishment_large
@@ -220,6 +222,9 @@ def test_nothing_to_preview_is_refused():
     with pytest.raises(PreviewRefused) as info:
         catalogues(load_rules(), [], [])
     assert info.value.code == "preview.nothing_to_preview"
+    with pytest.raises(PreviewRefused) as info:  # draft files that hold no rule (a target)
+        catalogues(load_rules(), [], [SETTING_20], draft_files=1)
+    assert info.value.code == "preview.no_rules"
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -245,6 +250,9 @@ def test_the_command_prints_the_grouped_delta_in_every_format(registry: Engine, 
     assert {r["rule"] for r in rows} == {"union.establishment"}
     assert "ngưỡng min_workers 25 → 20: thêm " + number_vn(len(rows)) in table.stdout
     assert all(r["unit"] in table.stdout for r in rows)  # every unit listed
+    no_file = _run(*setting, "--format", "xlsx", cwd=tmp_path, url=url)
+    assert no_file.returncode == 2  # preview.xlsx_needs_out
+    assert MESSAGES["preview.xlsx_needs_out"] in no_file.stderr.replace("\n", " ")
     out = tmp_path / "xem-truoc.xlsx"
     book = _run(*setting, "--format", "xlsx", "--out", str(out), cwd=tmp_path, url=url)
     assert book.returncode == 0, book.stderr

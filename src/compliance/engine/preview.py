@@ -114,10 +114,15 @@ def _value(rule: LoadedRule, parameter: str, text: str) -> Any:
 
 
 def catalogues(
-    published: Sequence[LoadedRule], drafts: Sequence[LoadedRule], settings: Sequence[str]
+    published: Sequence[LoadedRule],
+    drafts: Sequence[LoadedRule],
+    settings: Sequence[str],
+    draft_files: int = 0,
 ) -> Catalogues:
-    """The two catalogues to compare. Raises :class:`PreviewRefused` for a setting that names
-    no rule or parameter, or a value of the wrong type."""
+    """The two catalogues to compare. Raises :class:`PreviewRefused` for draft files without a
+    rule, a setting that names no rule or parameter, or a value of the wrong type."""
+    if draft_files and not drafts:
+        raise PreviewRefused("preview.no_rules")
     if not drafts and not settings:
         raise PreviewRefused("preview.nothing_to_preview")
     by_id = {r.id: r for r in published}
