@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, case, select
 
 from compliance.engine.preview import Delta, Preview
 from compliance.formatting import number_vn
@@ -59,9 +59,14 @@ def sector_name(sector: str | None) -> str:
     return names[0] if names else (sector or "không rõ")
 
 
-def _lookup(conn: Connection, columns: list[Any], key: Any, codes: Iterable[str]) -> list[Any]:
+def _lookup(
+    conn: Connection, columns: list[Any], key: Any, codes: Iterable[str], source: Any = None
+) -> list[Any]:
+    """``columns`` of the rows whose ``key`` is one of ``codes``, a chunk of codes a query."""
     wanted = sorted(set(codes))
     statement = select(*columns).where(key.in_(bindparam("codes", expanding=True)))
+    if source is not None:
+        statement = statement.select_from(source)
     rows: list[Any] = []
     for start in range(0, len(wanted), _CHUNK):
         rows += conn.execute(statement, {"codes": wanted[start : start + _CHUNK]}).all()
@@ -91,55 +96,60 @@ def places(conn: Connection, deltas: list[Delta], as_of: dt.date) -> dict[tuple[
         code_column, owner_column = table.c[subject.code_column], table.c[subject.owner_join[0]]
         for code, owner in _lookup(conn, [code_column, owner_column], code_column, ids):
             union_of[name, code] = owner
-    grassroots: dict[str, str] = {}
+    # Enterprises: their sector and their grassroots union (the one active on the day, if any).
+    # The union's kind is checked here, not in the join: SQLite would then walk the kind index.
+    u = unions.alias("u")
     rows = _lookup(
         conn,
-        [unions.c.enterprise_tax_code, unions.c.code, unions.c.founded_on, unions.c.dissolved_on],
-        unions.c.enterprise_tax_code,
+        [enterprises.c.tax_code, u.c.code, u.c.founded_on, u.c.dissolved_on, u.c.kind]
+        + [enterprises.c.sector],
+        enterprises.c.tax_code,
         enterprise_of.values(),
+        enterprises.outerjoin(u, u.c.enterprise_tax_code == enterprises.c.tax_code),
     )
-    for tax, code, *_ in sorted(rows, key=lambda r: (r[0], _active(r, as_of))):
-        grassroots[tax] = code  # the active one sorts last and wins
+    grassroots: dict[str, str] = {}
+    sectors: dict[str | None, str | None] = {}
+    for tax, code, *_, kind, sector in sorted(rows, key=lambda r: (r[0], _active(r, as_of))):
+        sectors[tax] = sector
+        if code is not None and kind == _BELOW[0]:
+            grassroots[tax] = code  # the active one sorts last and wins
     for key, tax in enterprise_of.items():
         if tax in grassroots:
             union_of[key] = grassroots[tax]
-    info = {
-        code: (kind, tax)
-        for code, kind, tax in _lookup(
-            conn,
-            [unions.c.code, unions.c.kind, unions.c.enterprise_tax_code],
-            unions.c.code,
-            union_of.values(),
-        )
-    }
+    # Unions: the direct-superior union of the day and its name, and the union's sector.
     sup = superiors_on(as_of).subquery("s")
-    above = dict(_lookup(conn, [sup.c.union_code, sup.c.superior_code], sup.c.union_code, info))
-    superior = {
-        code: code if kind == _OWN_LEVEL else above.get(code) if kind in _BELOW else None
-        for code, (kind, _) in info.items()
-    }
-    names = dict(
-        _lookup(
-            conn, [unions.c.code, unions.c.name], unions.c.code, filter(None, superior.values())
-        )
+    boss, firm = unions.alias("b"), enterprises.alias("e")
+    direct = case(
+        (unions.c.kind == _OWN_LEVEL, unions.c.code),
+        (unions.c.kind.in_(_BELOW), sup.c.superior_code),
+        else_=None,
     )
-    taxes = set(enterprise_of.values()) | {tax for _, tax in info.values() if tax}
-    sectors = dict(
-        _lookup(conn, [enterprises.c.tax_code, enterprises.c.sector], enterprises.c.tax_code, taxes)
+    joined = (
+        unions.outerjoin(sup, sup.c.union_code == unions.c.code)
+        .outerjoin(boss, boss.c.code == direct)
+        .outerjoin(firm, firm.c.tax_code == unions.c.enterprise_tax_code)
     )
+    columns = [unions.c.code, direct, boss.c.name, unions.c.enterprise_tax_code, firm.c.sector]
+    superior: dict[str, tuple[str | None, str | None]] = {}
+    for code, above, name, _tax, sector in _lookup(
+        conn, columns, unions.c.code, union_of.values(), joined
+    ):
+        superior[code] = (above, name)
+        sectors[code] = sector
     result: dict[tuple[str, str], Place] = {}
     for d in deltas:
         key = (_subject(d).name, d.finding.unit)
         union = union_of.get(key)
-        boss = superior.get(union) if union else None
-        tax = enterprise_of.get(key) or (info.get(union, (None, None))[1] if union else None)
-        result[key] = Place(
-            d.finding.province_code, boss, names.get(boss) if boss else None, sectors.get(tax)
-        )
+        above, name = superior.get(union, (None, None)) if union else (None, None)
+        tax = enterprise_of.get(key)
+        sector = sectors.get(tax) if tax else sectors.get(union)
+        result[key] = Place(d.finding.province_code, above, name, sector)
     return result
 
 
 def _active(row: Any, day: dt.date) -> bool:
+    if row[1] is None or row[4] != _BELOW[0]:  # no union, or not a grassroots one
+        return False
     founded, dissolved = row[2], row[3]
     return (founded is None or founded <= day) and (dissolved is None or dissolved > day)
 
