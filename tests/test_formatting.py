@@ -86,3 +86,12 @@ def test_every_label_table_names_what_the_code_knows():
         (Family, f.FAMILY_VI),
     ):
         assert {str(member) for member in enum} == set(labels), enum
+
+
+def test_event_kinds_are_named_in_vietnamese_and_an_unnamed_kind_is_shown_as_written():
+    assert f.event_kind_vi("dialogue") == "đối thoại tại nơi làm việc"
+    assert f.event_kind_vi("blood_donation_drive") == "blood_donation_drive"
+    assert f.event_kind_vi(None) == ""
+    from compliance.generate.open_events import _NOTES  # every kind the generator writes
+
+    assert set(_NOTES) == set(f.EVENT_KIND_VI)

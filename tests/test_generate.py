@@ -25,6 +25,7 @@ from compliance.generate import (
     generate_registry,
     province_codes,
 )
+from compliance.generate.open_events import OpenEvents
 from compliance.registry.contract import TABLES as CONTRACT_TABLES
 from compliance.registry.contract import TABLES_BY_NAME
 from tests.engine.oracle import CONTRACT_RULES
@@ -78,8 +79,8 @@ def test_same_options_give_identical_bytes_and_another_seed_differs(folder: Path
 
 def test_every_contract_table_is_generated():
     assert GENERATED_TABLES == tuple(t.name for t in CONTRACT_TABLES)
-    assert len(GENERATED_TABLES) == 12
-    assert {"party_introductions", "chair_elections"} <= set(GENERATED_TABLES)
+    assert len(GENERATED_TABLES) == 13
+    assert {"party_introductions", "chair_elections", "events"} <= set(GENERATED_TABLES)
 
 
 def test_every_table_has_exactly_the_contract_columns(folder: Path, tmp_path: Path):
@@ -168,14 +169,16 @@ def test_every_reference_resolves(data: dict[str, Rows]):
     checked = set()
     for table in TABLES:
         for column in table.columns:
-            if column.references is None:
+            if not column.references:
                 continue
-            known = tax_codes if column.references == "enterprises" else unions
+            known = set().union(
+                *(tax_codes if ref == "enterprises" else unions for ref in column.references)
+            )
             values = {row[column.name] for row in data[table.name]} - {""}
             assert values, (table.name, column.name)
             assert values <= known, (table.name, column.name, sorted(values - known)[:5])
             checked.add(table.name)
-    assert {"party_introductions", "chair_elections"} <= checked
+    assert {"party_introductions", "chair_elections", "events"} <= checked
 
 
 def test_events_of_a_union_fall_while_it_is_active(data: dict[str, Rows]):
@@ -350,6 +353,67 @@ def test_party_introductions_are_about_one_a_year_and_some_unions_have_none(
     assert max(counts) >= 4
     dates = {p["date"][5:] for p in data["party_introductions"]}
     assert {"01-01", "12-31"} <= dates  # the edges of the judged year
+
+
+def test_most_unionised_enterprises_hold_a_dialogue_a_year_and_some_miss(data: dict[str, Rows]):
+    """events: the yearly dialogue (000 II.1, 001 II.2.1) at enterprises whose union exists."""
+    unions = {u["code"]: u for u in data["unions"]}
+    per_year: dict[tuple[str, int], int] = defaultdict(int)
+    for e in data["events"]:
+        if e["kind"] == "dialogue":
+            per_year[e["unit_code"], int(e["date"][:4])] += 1
+    year = AS_OF.year - 1
+    owing = {
+        u["enterprise_tax_code"]
+        for u in unions.values()
+        if u["kind"] == "grassroots_union" and _whole_year(u, year)
+    }
+    counts = [per_year[tax, year] for tax in owing]
+    assert len(counts) > 150
+    assert 0.7 <= sum(c > 0 for c in counts) / len(counts) <= 0.92
+    assert 2 in counts and 0 in counts
+    unionised = {u["enterprise_tax_code"] for u in unions.values() if u["enterprise_tax_code"]}
+    assert {tax for tax, _ in per_year} <= unionised
+
+
+def test_open_events_are_realistic_kinds_of_units_that_exist_on_the_day(data: dict[str, Rows]):
+    unions = {u["code"]: u for u in data["unions"]}
+    by_kind: dict[str, Rows] = defaultdict(list)
+    for e in data["events"]:
+        by_kind[e["kind"]].append(e)
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", e["kind"]) and e["date"]
+        if e["unit_code"] in unions:
+            assert _union_active(unions[e["unit_code"]], e["date"]), e
+    assert set(by_kind) == {
+        "dialogue",
+        "charter_supervision",
+        "finance_inspection_by_superior",
+        "housing_handover",
+        "training_course",
+    }
+    for kind in ("charter_supervision", "finance_inspection_by_superior"):
+        for e in by_kind[kind]:
+            assert unions[e["unit_code"]]["kind"] == "grassroots_union"
+            if e["note"]:  # the superior that supervised, active that day
+                superior = unions[e["note"].rsplit(": ", 1)[1]]
+                assert superior["kind"] == "direct_superior_union", e
+                assert _union_active(superior, e["date"]), e
+    superiors = {"direct_superior_union", "provincial_federation"}
+    assert all(unions[e["unit_code"]]["kind"] in superiors for e in by_kind["training_course"])
+    assert len(by_kind["housing_handover"]) < 0.1 * len(data["events"])  # rare
+    assert any(not e["note"] for e in data["events"])
+
+
+def test_the_events_table_draws_from_its_own_stream(tmp_path: Path, monkeypatch):
+    """Adding the events table left every other table of a seeded registry as it was."""
+    options = GenerateOptions(enterprises=600, provinces=("80", "01"))
+    generate_registry(tmp_path / "with", options)
+    monkeypatch.setattr(OpenEvents, "grassroots", lambda *a, **k: None)
+    monkeypatch.setattr(OpenEvents, "superior", lambda *a, **k: None)
+    generate_registry(tmp_path / "without", options)
+    with_events, without = _files(tmp_path / "with"), _files(tmp_path / "without")
+    assert with_events.pop("events.csv") != without.pop("events.csv")
+    assert with_events == without
 
 
 def _is_person_name(name: str) -> bool:

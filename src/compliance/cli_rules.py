@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -194,3 +194,68 @@ def _print_findings(findings: list[Finding], output: FindingFormat, explain: boo
             cells.append(f.explanation)
         table.add_row(*(escape(c) for c in cells))
     console.print(table)
+
+
+class PreviewFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+
+
+@rules_app.command("preview")
+def preview(
+    as_of: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The day judged.")],
+    drafts: Annotated[
+        list[Path] | None, typer.Argument(help="Draft rule files (new or changed rules).")
+    ] = None,
+    province: Annotated[str | None, typer.Option(help="Province code.")] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="RULE.PARAM=VALUE, e.g. union.establishment.min_workers=20."),
+    ] = None,
+    output: Annotated[PreviewFormat, typer.Option("--format")] = PreviewFormat.table,
+    out: Annotated[Path | None, typer.Option(help="Write to this file (xlsx needs one).")] = None,
+) -> None:
+    """What drafts would change before publishing: findings added, removed, changed; reads only."""
+    from compliance import cli_preview
+    from compliance.engine.preview import PreviewRefused, catalogues
+    from compliance.engine.preview import preview as run_preview
+    from compliance.engine.preview_groups import groups
+    from compliance.messages import message
+
+    if output is PreviewFormat.xlsx and out is None:
+        err_console.print(f"[red]{escape(message('preview.xlsx_needs_out'))}[/red] (--out FILE)")
+        raise typer.Exit(code=2)
+    published = _load(None)
+    drafted = _load(drafts) if drafts else []
+    try:
+        chosen = catalogues(published, drafted, settings or (), len(drafts or ()))
+    except PreviewRefused as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=2) from None
+    database = db.make_engine()
+    try:
+        db.require_schema(database)
+        with database.connect() as conn:
+            result = run_preview(conn, chosen, as_of.date(), province)
+            found = groups(conn, result)
+            conn.rollback()  # nothing to keep: a preview only reads
+    except ComplianceError as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=exc.exit_code) from None
+    if output is PreviewFormat.xlsx:
+        assert out is not None
+        cli_preview.write_xlsx(result, found, out)
+        return
+    with out.open("w", encoding="utf-8") if out else _stdout() as stream:
+        if output is PreviewFormat.jsonl:
+            cli_preview.write_jsonl(found, stream)
+        else:
+            cli_preview.write_table(result, found, stream if out else None)
+
+
+def _stdout() -> Any:
+    import contextlib
+    import sys
+
+    return contextlib.nullcontext(sys.stdout)

@@ -6,6 +6,8 @@
     │                               value.*, file.*…, reported per row, not raised one by one)
     ├── DatabaseError               database.* — cannot be reached (503) or is outdated
     ├── RunRefused                  run.* — a run that must not start (typo, backdated, scope)
+    ├── PreviewRefused              preview.* — a rule preview that cannot run as asked
+    │                               (compliance.engine.preview)
     ├── TaskError                   task.* — a change to a task that was not made
     │   ├── TaskNotFound            task.not_found (404)
     │   └── TransitionNotAllowed    task.transition_not_allowed

@@ -187,6 +187,15 @@ FIELD_VI = {
 DECISION_VI = {"confirm": "Xác nhận", "dismiss": "Bác bỏ", "waive": "Miễn trừ"}
 COMPARISON_VI = {">=": "≥", ">": ">", "<=": "≤", "==": "="}
 UNIT_VI = {"percent": "%", "count": "số lượng"}
+# The kinds of the open events table seen so far; the set is open (a delivery may bring a new
+# kind before anyone names it here), so an unnamed kind is shown as written (event_kind_vi).
+EVENT_KIND_VI = {
+    "dialogue": "đối thoại tại nơi làm việc",
+    "charter_supervision": "giám sát chấp hành Điều lệ",
+    "finance_inspection_by_superior": "kiểm tra tài chính của cấp trên",
+    "housing_handover": "bàn giao nhà Mái ấm Công đoàn",
+    "training_course": "lớp tập huấn",
+}
 
 
 # The values a task's or an account's recorded change holds, by field (audit log, history).
@@ -238,6 +247,11 @@ def fields_text(values: dict[str, Any] | None) -> str:
 def label(labels: dict[str, str], value: Any) -> str:
     """``value``'s Vietnamese name in ``labels``, or the value itself when it has none."""
     return labels.get(str(value), "" if value is None else str(value))
+
+
+def event_kind_vi(kind: str | None) -> str:
+    """An event's kind by its Vietnamese name, or as the delivery wrote it when it has none."""
+    return label(EVENT_KIND_VI, kind)
 
 
 def did_you_mean(

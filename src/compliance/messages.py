@@ -113,6 +113,11 @@ MESSAGES: dict[str, str] = {
     "value.excel_error": (
         "Ô {cell} chứa lỗi Excel {value}; hãy sửa công thức hoặc nhập giá trị đúng rồi nạp lại."
     ),
+    "value.bad_identifier": (
+        "'{value}' không phải mã loại hợp lệ: mã loại gồm chữ thường không dấu, chữ số và dấu "
+        "gạch dưới, bắt đầu bằng chữ cái (ví dụ dialogue, housing_handover){suggestion}. Hãy sửa "
+        "ô này rồi nạp lại."
+    ),
     # row
     "row.too_many_cells": "Dòng có nhiều ô hơn dòng tiêu đề ({count} ô, tiêu đề có {headers}).",
     "row.duplicate_key": "Trùng khóa {key} với dòng {other_row} trong cùng tệp.",
@@ -214,6 +219,40 @@ MESSAGES: dict[str, str] = {
         "Tệp chỉ tiêu không hợp lệ; hãy nhờ bộ phận quản lý danh mục kiểm tra lại:\n{problems}"
     ),
     "report.no_folder": "Không có thư mục {folder} để ghi báo cáo; hãy tạo thư mục trước.",
+    # rule preview (a draft catalogue's effect, before it is published)
+    "preview.nothing_to_preview": (
+        "Không có gì để xem trước: hãy đưa vào ít nhất một tệp quy tắc nháp hoặc một thay đổi "
+        "tham số dạng QUY_TẮC.THAM_SỐ=GIÁ_TRỊ."
+    ),
+    "preview.no_rules": (
+        "Bản nháp không có quy tắc nào (chỉ có chỉ tiêu hoặc để trống); hãy đưa vào tệp quy tắc "
+        "có id, violation…"
+    ),
+    "preview.bad_setting": (
+        "'{setting}' không đúng dạng QUY_TẮC.THAM_SỐ=GIÁ_TRỊ (ví dụ "
+        "union.establishment.min_workers=20); hãy sửa rồi thử lại."
+    ),
+    "preview.unknown_rule": (
+        "Không có quy tắc '{rule}' trong danh mục đã công bố hay trong bản nháp; hãy sửa mã quy "
+        "tắc rồi thử lại{suggestion}"
+    ),
+    "preview.unknown_parameter": (
+        "Quy tắc '{rule}' không có tham số '{parameter}' (các tham số của nó: {parameters}); "
+        "hãy sửa tên tham số rồi thử lại{suggestion}"
+    ),
+    "preview.bad_value": (
+        "Tham số '{parameter}' của quy tắc '{rule}' nhận {expected}; '{value}' không phải "
+        "{expected}. Hãy sửa giá trị rồi thử lại."
+    ),
+    "preview.xlsx_needs_out": "Định dạng xlsx cần một tệp để ghi; hãy chọn tệp ra.",
+    "preview.draft_encoding": (
+        "Tệp '{name}' không phải văn bản UTF-8 (hoặc có ký tự điều khiển); hãy lưu lại tệp YAML "
+        "với mã hóa UTF-8 rồi tải lên lại."
+    ),
+    "preview.unknown_province": (
+        "Không có tỉnh mã '{province}' trong danh mục 34 tỉnh, thành phố; hãy nhập mã tỉnh hai "
+        "chữ số (ví dụ 80) hoặc để trống để xem cả nước{suggestion}"
+    ),
     # the rule engine
     "engine.durable_crashed": (
         "Bộ máy luật durable-rules dừng đột ngột hai lần ở quy tắc {rule}; hãy đánh giá bằng "

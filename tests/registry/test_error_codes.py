@@ -203,6 +203,11 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
         ("enterprises.csv", 2, None),
         False,
     ),
+    "value.bad_identifier": (
+        _table("events", ["id", "unit_code", "kind", "date"], ["S1", "CDCS-1", "Đối thoại", ""]),
+        ("events.csv", 2, "kind"),
+        False,
+    ),
     "row.superior_cycle": (
         _unions(union("U1", superior_code="U2"), union("U2", superior_code="U1")),
         ("unions.csv", 2, "superior_code"),

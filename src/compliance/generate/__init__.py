@@ -10,7 +10,8 @@ compliant and violating units "as of" ``until``, some sitting on period boundari
 Dates are day ordinals inside the generator, because int arithmetic is what keeps a million
 enterprises within a minute; ``cell[ordinal]`` is the finished cell, and ordinal 0 is empty.
 Writing the files is :mod:`output`'s job; words and shares are :mod:`names`'; each union's event
-history is :mod:`events`'; the options and the dates the history turns on are :mod:`options`;
+history is :mod:`events`'; the open ``events`` table is :mod:`open_events`' (a stream of its
+own); the options and the dates the history turns on are :mod:`options`;
 the hierarchy and enterprises are laid out by :mod:`builder`.
 """
 

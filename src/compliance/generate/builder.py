@@ -19,6 +19,7 @@ from compliance.generate import output as out
 from compliance.generate.events import NEVER, EventsMixin, add_years
 from compliance.generate.mess import implausible
 from compliance.generate.names import PROVINCE_WEIGHTS
+from compliance.generate.open_events import OpenEvents
 from compliance.generate.options import (
     DISTRICT_DISSOLVED_ON,
     FIRST_REGISTRATION,
@@ -55,6 +56,9 @@ class Generator(EventsMixin):
         self.edges_start = [quarter[0], quarter[0] + 1, year[0], year[0] + 1, self.until - 1]
         self.edges_end = [quarter[1], year[1], year[1] + 1]
         self.cell = out.date_cells(options, self.until + 4 * 366)
+        self.acts = OpenEvents(  # the events table: a stream of its own, the rest unchanged
+            self.w["events"], self.cell, self.years, self.start, self.until, options.seed
+        )
         self.yes_no = out.boolean_cells(options)
         self.south = False  # the province being generated writes Huỳnh and Võ for Hoàng and Vũ
         self.names_taken = bytearray((_NAME_BITS + 1) >> 3)
@@ -235,6 +239,7 @@ class Generator(EventsMixin):
             unions(row)
         for unit in p.units:
             self._superior_events(unit, p.federation)
+            self.acts.superior(unit)
 
     def _enterprise(self, p: ProvinceLayout) -> None:
         r = self.r
@@ -388,3 +393,7 @@ class Generator(EventsMixin):
         )
         share = female_members / members
         self._union_events(code, tax, born, end or NEVER, workers, sector, status, old, sup, share)
+        reform = self.reform
+        self.acts.grassroots(
+            code, tax, born, end or NEVER, lambda day: old if old and day < reform else sup
+        )

@@ -13,8 +13,8 @@ REFORM = date(2025, 7, 1)  # district level abolished: regional unions founded t
 # when dissolved_on is after D, and the grassroots unions move to the regions on 1/7 as well.
 DISTRICT_DISSOLVED_ON = REFORM
 FIRST_REGISTRATION = date(1995, 1, 1)
-# Every table of the contract, in its order: the format's nine, the hierarchy history and the
-# two extensions the party-introduction and chair-training rules read.
+# Every table of the contract, in its order: the format's nine, the hierarchy history, the
+# two extensions the party-introduction and chair-training rules read, and the open events.
 GENERATED_TABLES = (
     "enterprises",
     "unions",
@@ -28,6 +28,7 @@ GENERATED_TABLES = (
     "complaints",
     "party_introductions",
     "chair_elections",
+    "events",
 )
 
 

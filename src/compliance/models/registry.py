@@ -176,3 +176,21 @@ class ChairElection(SQLModel, table=True):
     chair_name: str | None = None
     elected_on: dt.date | None = None
     trained_on: dt.date | None = None
+
+
+class Event(SQLModel, table=True):
+    """Any dated act of a unit the other tables do not name (registry-format.md, Open tables).
+
+    ``unit_code`` names an enterprise or a union, so it carries no foreign key (one column cannot
+    point at two tables); the import checks it against both. Rules count events by unit, kind
+    and period, hence the one index.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_unit_kind_date", "unit_code", "kind", "date"),)
+
+    id: str = Field(primary_key=True)
+    unit_code: str
+    kind: str
+    date: dt.date | None = None
+    note: str | None = None

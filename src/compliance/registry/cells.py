@@ -21,6 +21,7 @@ from compliance.registry.contract import (
     BOOLEANS,
     CONTROL_CHARACTERS,
     DIGIT_CODES,
+    IDENTIFIER,
     Column,
     choice_index,
     fold,
@@ -209,6 +210,7 @@ def text_parser(column: Column) -> Parser:
     """
     digits = DIGIT_CODES.get(column.name)
     code = is_code_column(column)
+    identifier = column.identifier
 
     def parse(value: Any) -> Any:
         if type(value) is str:
@@ -221,7 +223,11 @@ def text_parser(column: Column) -> Parser:
                     char=f"U+{ord(match.group()):04X}",
                     position=match.start() + 1,
                 )
+            if identifier and not IDENTIFIER.fullmatch(value):
+                raise _fail("value.bad_identifier", value, suggestion=identifier_hint(value))
             return value
+        if identifier and value is not None:
+            raise _fail("value.bad_identifier", value, suggestion="")
         if code and type(value) is float:
             raise _fail("value.numeric_code", value, expected="mã không có phần thập phân")
         if code and type(value) is int:
@@ -233,6 +239,12 @@ def text_parser(column: Column) -> Parser:
         return value  # pydantic turns other numbers into text and refuses other types
 
     return parse
+
+
+def identifier_hint(value: str) -> str:
+    """The likely identifier meant ("Housing handover" → housing_handover): a slip of case."""
+    guess = re.sub(r"[^a-z0-9]+", "_", fold(value)).strip("_")
+    return f"; có phải '{guess}'?" if IDENTIFIER.fullmatch(guess) and guess != value else ""
 
 
 def choice_parser(column: Column) -> Parser:

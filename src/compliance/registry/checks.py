@@ -133,15 +133,14 @@ def check_references(
         while changed:
             changed = False
             for column in refs:
-                parent_name = column.references
-                assert parent_name is not None
-                parent = by_name.get(parent_name)
-                parent_key = TABLES_BY_NAME[parent_name].key[0]
+                parents = [by_name.get(name) for name in column.references]
                 delivered: set[str] = set()
                 rejected_in_delivery: set[str] = set()
-                if parent is not None:
+                for parent in parents:
+                    if parent is None:
+                        continue
                     rejected_in_delivery |= parent.invalid_keys
-                    at = parent.position(parent_key)
+                    at = parent.position(parent.table.key[0])
                     for position, row in enumerate(parent.rows):
                         (rejected_in_delivery if position in parent.dropped else delivered).add(
                             row[at]
@@ -152,11 +151,8 @@ def check_references(
                     for position, row in enumerate(table_staged.rows)
                     if position not in table_staged.dropped and row[at] is not None
                 } - delivered
-                cache = stored_cache.setdefault(parent_name, set())
-                unknown = wanted - cache
-                if unknown:
-                    cache.update(store.existing_keys(conn, parent_name, parent_key, unknown))
-                missing = wanted - cache
+                missing = _stored_nowhere(conn, column.references, wanted, stored_cache)
+                parent_text = " hoặc ".join(column.references)
                 for position, row in enumerate(table_staged.rows):
                     value = row[at]
                     if position in table_staged.dropped or value not in missing:
@@ -171,7 +167,7 @@ def check_references(
                             column.name,
                             report,
                             rejects,
-                            parent=parent_name,
+                            parent=parent_text,
                             value=value,
                         )
                     else:
@@ -183,10 +179,24 @@ def check_references(
                             report,
                             rejects,
                             value=value,
-                            parent=parent_name,
+                            parent=parent_text,
                         )
                     # a union dropped may orphan another union: go round again
-                    changed = changed or parent is table_staged
+                    changed = changed or any(p is table_staged for p in parents)
+
+
+def _stored_nowhere(
+    conn: Connection, parents: tuple[str, ...], wanted: set[str], cache: dict[str, set[str]]
+) -> set[str]:
+    """The codes of ``wanted`` that no parent table stores; each table is asked once a code."""
+    missing = set(wanted)
+    for name in parents:
+        known = cache.setdefault(name, set())
+        if unknown := missing - known:
+            key = TABLES_BY_NAME[name].key[0]
+            known.update(store.existing_keys(conn, name, key, unknown))
+        missing -= known
+    return missing
 
 
 def check_cycles(

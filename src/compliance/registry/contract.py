@@ -36,8 +36,11 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = False
     choices: Mapping[str, tuple[str, ...]] | None = None  # value → its Vietnamese aliases
-    references: str | None = None  # table whose key this column names
+    # Tables whose key this column names: a code must exist in one of them (``events.unit_code``
+    # names an enterprise or a union, so it is one column, not a column per parent).
+    references: tuple[str, ...] = ()
     extension: bool = False  # accepted beyond the contract
+    identifier: bool = False  # an open set of lowercase identifiers (IDENTIFIER), not free text
 
     def headers(self) -> tuple[str, ...]:
         """Every header this column is recognised by, the English name first."""
@@ -100,6 +103,9 @@ GRADES: dict[str, tuple[str, ...]] = {
     "fair": ("Hoàn thành nhiệm vụ", "Khá"),
     "poor": ("Không hoàn thành nhiệm vụ", "Yếu", "Kém"),
 }
+# An open set of kinds (events.kind): new kinds need no contract change, so the value is checked
+# for shape only: a lowercase identifier a rule can name.
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 CONFERENCE_KINDS: dict[str, tuple[str, ...]] = {
     "workers_conference": ("Hội nghị người lao động", "Hội nghị NLĐ"),
     "dialogue": ("Đối thoại", "Đối thoại định kỳ"),
@@ -121,7 +127,7 @@ def _enterprise_ref(**kw: object) -> Column:
         Kind.TEXT,
         "Mã số thuế doanh nghiệp",
         aliases=tuple(a for a in _TAX_CODE_ALIASES if a != "Mã số thuế doanh nghiệp"),
-        references="enterprises",
+        references=("enterprises",),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -133,7 +139,7 @@ def _union_ref(label: str = "Mã công đoàn", aliases: tuple[str, ...] = ()) -
         label,
         aliases=aliases or tuple(a for a in _UNION_CODE_ALIASES if a != label),
         required=True,
-        references="unions",
+        references=("unions",),
     )
 
 
@@ -192,7 +198,7 @@ UNIONS = Table(
             Kind.TEXT,
             "Mã công đoàn cấp trên",
             ("Mã cấp trên", "Công đoàn cấp trên", "Mã CĐ cấp trên"),
-            references="unions",
+            references=("unions",),
         ),
         _enterprise_ref(),
         Column("province_code", Kind.TEXT, "Mã tỉnh", ("Mã tỉnh/thành phố", "Mã tỉnh thành")),
@@ -235,7 +241,7 @@ UNION_HIERARCHY = Table(
             Kind.TEXT,
             "Mã công đoàn cấp trên",
             ("Mã cấp trên", "Công đoàn cấp trên", "Mã CĐ cấp trên"),
-            references="unions",
+            references=("unions",),
         ),
         Column("valid_from", Kind.DATE, "Từ ngày", ("Hiệu lực từ ngày",)),
         Column("valid_until", Kind.DATE, "Đến ngày", ("Hiệu lực đến ngày",)),
@@ -263,7 +269,7 @@ INSPECTIONS = Table(
             "Mã đơn vị kiểm tra",
             ("Đơn vị kiểm tra", "Mã công đoàn kiểm tra"),
             True,
-            references="unions",
+            references=("unions",),
         ),
         Column(
             "target_code",
@@ -271,7 +277,7 @@ INSPECTIONS = Table(
             "Mã đơn vị được kiểm tra",
             ("Đơn vị được kiểm tra", "Mã công đoàn được kiểm tra", "Đối tượng kiểm tra"),
             True,
-            references="unions",
+            references=("unions",),
         ),
         Column("date", Kind.DATE, "Ngày kiểm tra", ("Ngày",)),
     ),
@@ -400,6 +406,35 @@ CHAIR_ELECTIONS = Table(
     ),
 )
 
+# The open table (registry-format.md, "Open tables"): any dated act the other tables do not name.
+EVENTS = Table(
+    "events",
+    "Sự kiện",
+    key=("id",),
+    aliases=("su_kien", "Sự việc", "Hoạt động của đơn vị"),
+    columns=(
+        Column("id", Kind.TEXT, "Mã sự kiện", ("Mã",), True),
+        Column(
+            "unit_code",
+            Kind.TEXT,
+            "Mã đơn vị",
+            ("Đơn vị", "Mã số thuế hoặc mã công đoàn", "Mã DN/CĐ"),
+            True,
+            references=("enterprises", "unions"),
+        ),
+        Column(
+            "kind",
+            Kind.TEXT,
+            "Loại",
+            ("Loại sự kiện", "Loại hoạt động"),
+            True,
+            identifier=True,
+        ),
+        Column("date", Kind.DATE, "Ngày", ("Ngày diễn ra", "Ngày thực hiện")),
+        Column("note", Kind.TEXT, "Ghi chú", ("Nội dung", "Mô tả")),
+    ),
+)
+
 # Dependency order: a table comes after every table it references.
 TABLES: tuple[Table, ...] = (
     ENTERPRISES,
@@ -414,6 +449,7 @@ TABLES: tuple[Table, ...] = (
     COMPLAINTS,
     PARTY_INTRODUCTIONS,
     CHAIR_ELECTIONS,
+    EVENTS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
@@ -459,9 +495,7 @@ DIGIT_CODES: dict[str, tuple[int, ...]] = {
 def is_code_column(column: Column) -> bool:
     """A text column holding an identifier (a key, a reference, a ``*_code``), not free text."""
     return column.kind is Kind.TEXT and (
-        column.name in ("id", "code")
-        or column.name.endswith("_code")
-        or column.references is not None
+        column.name in ("id", "code") or column.name.endswith("_code") or bool(column.references)
     )
 
 

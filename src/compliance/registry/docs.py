@@ -59,7 +59,9 @@ def aliases_markdown() -> str:
             aliases = ", ".join(f"`{_cell(a)}`" for a in column.aliases) or "—"
             kind = _KIND_VI[column.kind]
             if column.references:
-                kind += f"; mã trong `{column.references}`"
+                kind += "; mã trong " + " hoặc ".join(f"`{t}`" for t in column.references)
+            if column.identifier:
+                kind += "; chữ thường không dấu, số, `_` (ví dụ `housing_handover`)"
             if column.extension:
                 kind += "; ngoài định dạng chuẩn"
             required = "✔" if column.required or column.name in table.key else ""
@@ -142,8 +144,8 @@ _CELLS_AND_IDS = [
     "## Event ids belong to the body that issued them",
     "",
     "`inspections`, `reviews`, `agreements`, `conferences`, `complaints`,",
-    "`party_introductions` and `chair_elections` are keyed by a delivered `id`, and such an id",
-    "is unique only within the system that produced it: two provinces both number their",
+    "`party_introductions`, `chair_elections` and `events` are keyed by a delivered `id`, and",
+    "such an id is unique only within the system that produced it: two provinces both number their",
     "reviews from `LV0000001`. A delivery whose id is stored under another unit is therefore",
     "refused (`row.moves_existing`, naming both units) instead of moving the stored row;",
     "`compliance import --correction` accepts the move when it is a real correction, and",

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from compliance.registry import cells
-from compliance.registry.contract import TABLES_BY_NAME, Column, Kind, Table
+from compliance.registry.contract import IDENTIFIER, TABLES_BY_NAME, Column, Kind, Table
 from compliance.registry.safety import limits
 
 # pydantic's own error types, for the few checks left to pydantic itself.
@@ -223,6 +223,8 @@ def _parse_column(
         if typed:
             slow.update(i for i, v in enumerate(values) if v is not None and type(v) is not str)
         slow.update(_suspect_text(values, limit, typed))
+        if column.identifier:
+            slow.update(i for i, v in enumerate(values) if v is not None and not _identifier(v))
         result = list(values)
     elif typed:
         result = []
@@ -248,6 +250,10 @@ def _parse_column(
     if column.required and None in result:
         slow.update(i for i, v in enumerate(result) if v is None)
     return result
+
+
+def _identifier(value: Any) -> bool:
+    return type(value) is str and IDENTIFIER.fullmatch(value) is not None
 
 
 def _suspect_text(values: list[Any], limit: int, typed: bool) -> list[int]:

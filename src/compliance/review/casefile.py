@@ -96,7 +96,19 @@ def case_file(
         "tasks": task_rows,
         "findings": finding_rows,
         "audit": audit_rows,
+        "events": unit_events(conn, code),
     }
+
+
+def unit_events(conn: Connection, code: str) -> list[dict[str, Any]]:
+    """The unit's acts from the open events table, newest first (undated ones last)."""
+    table = _t("events")
+    statement = (
+        select(table.c.date, table.c.kind, table.c.note, table.c.id)
+        .where(table.c.unit_code == code)
+        .order_by(table.c.date.desc().nulls_last(), table.c.id.desc())
+    )
+    return _rows(conn.execute(statement))
 
 
 def unit_audit(conn: Connection, scope: Scope, code: str) -> list[dict[str, Any]]:

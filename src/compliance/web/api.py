@@ -113,6 +113,7 @@ def unit(request: Request, account: Reader, code: Annotated[Code, Path()]) -> di
     case["registry"] = _jsonable(case["registry"])
     case["findings"] = [_jsonable(f) for f in case["findings"]]
     case["audit"] = [_jsonable(a) for a in case["audit"]]
+    case["events"] = [_jsonable(e) for e in case["events"]]
     for task in case["tasks"]:
         task["events"] = [_jsonable(e) for e in task["events"]]
     case["tasks"] = [_jsonable(t) for t in case["tasks"]]

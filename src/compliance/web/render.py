@@ -81,6 +81,7 @@ templates.env.filters.update(
     subject_vi=lambda kind: SUBJECTS[kind].label_vi if kind in SUBJECTS else kind,
     action_vi=lambda s: ACTION_VI.get(s, s),
     field_vi=lambda s: FIELD_VI.get(s, s),
+    event_kind_vi=formatting.event_kind_vi,
 )
 templates.env.globals["fact_labels"] = fact_labels
 templates.env.globals["possible_decisions"] = possible
