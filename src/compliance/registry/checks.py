@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -53,8 +54,11 @@ def check_duplicates(
     staged: Staged, report: ImportReport, rejects: Rejects, skip_bad_rows: bool
 ) -> None:
     """A key twice in one delivery is ambiguous: report every repeat; skipping drops them all."""
+    keys = staged.keys()
+    if len(set(keys)) == len(keys):
+        return  # the common case, decided in C: no key repeats
     first: dict[tuple[Any, ...], int] = {}
-    for position, key in enumerate(staged.keys()):
+    for position, key in enumerate(keys):
         if key not in first:
             first[key] = position
             continue
@@ -125,6 +129,7 @@ def check_references(
     """
     by_name = {s.table.name: s for s in staged}
     stored_cache: dict[str, set[str]] = {}
+    parents: dict[str, tuple[int, set[str], set[str]]] = {}  # per parent, per len(dropped)
     for table_staged in staged:
         refs = [
             c for c in table_staged.table.columns if c.references and c.name in table_staged.columns
@@ -137,26 +142,16 @@ def check_references(
                 assert parent_name is not None
                 parent = by_name.get(parent_name)
                 parent_key = TABLES_BY_NAME[parent_name].key[0]
-                delivered: set[str] = set()
-                rejected_in_delivery: set[str] = set()
-                if parent is not None:
-                    rejected_in_delivery |= parent.invalid_keys
-                    at = parent.position(parent_key)
-                    for position, row in enumerate(parent.rows):
-                        (rejected_in_delivery if position in parent.dropped else delivered).add(
-                            row[at]
-                        )
+                delivered, rejected_in_delivery = _parent_keys(parent, parent_key, parents)
                 at = table_staged.position(column.name)
-                wanted = {
-                    row[at]
-                    for position, row in enumerate(table_staged.rows)
-                    if position not in table_staged.dropped and row[at] is not None
-                } - delivered
+                wanted = _live_values(table_staged, at) - delivered
                 cache = stored_cache.setdefault(parent_name, set())
                 unknown = wanted - cache
                 if unknown:
                     cache.update(store.existing_keys(conn, parent_name, parent_key, unknown))
                 missing = wanted - cache
+                if not missing:
+                    continue
                 for position, row in enumerate(table_staged.rows):
                     value = row[at]
                     if position in table_staged.dropped or value not in missing:
@@ -187,6 +182,39 @@ def check_references(
                         )
                     # a union dropped may orphan another union: go round again
                     changed = changed or parent is table_staged
+
+
+def _parent_keys(
+    parent: Staged | None, key: str, memo: dict[str, tuple[int, set[str], set[str]]]
+) -> tuple[set[str], set[str]]:
+    """The parent table's delivered keys and its rejected ones: built once per parent (the
+    enterprises are the parent of six tables) and again only when rows were dropped since."""
+    if parent is None:
+        return set(), set()
+    name = parent.table.name
+    known = memo.get(name)
+    if known is not None and known[0] == len(parent.dropped):
+        return known[1], known[2]
+    at = parent.position(key)
+    rejected = set(parent.invalid_keys)
+    if parent.dropped:
+        delivered: set[str] = set()
+        for position, row in enumerate(parent.rows):
+            (rejected if position in parent.dropped else delivered).add(row[at])
+    else:
+        delivered = set(map(itemgetter(at), parent.rows))
+    memo[name] = (len(parent.dropped), delivered, rejected)
+    return delivered, rejected
+
+
+def _live_values(staged: Staged, at: int) -> set[Any]:
+    """The values of column ``at`` in the rows not dropped, but None."""
+    if staged.dropped:
+        values = {r[at] for i, r in enumerate(staged.rows) if i not in staged.dropped}
+    else:
+        values = set(map(itemgetter(at), staged.rows))
+    values.discard(None)
+    return values
 
 
 def check_cycles(
