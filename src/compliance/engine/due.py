@@ -17,17 +17,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from jinja2 import nodes
 
+from compliance.rules.loaded import LoadedRule
 from compliance.rules.render import evaluate_or_none
 from compliance.rules.templates import environment
+from compliance.vocabulary.periods import Period
 
-if TYPE_CHECKING:
-    from compliance.engine.findings import Finding
 
-Resolver = Callable[["Finding"], Any]
+class Finding(Protocol):
+    """What is read of a finding (``compliance.engine.findings.Finding``, which imports this)."""
+
+    rule: str
+    period: str | None
+    status: str
+    rule_version: str
+    as_of: dt.date
+    facts: dict[str, Any]
+    params: dict[str, Any]
+    period_bounds: Period | None
+    loaded: LoadedRule | None
+
+    def context(self) -> dict[str, Any]: ...
+
+
+Resolver = Callable[[Finding], Any]
 # Variables a due expression may read whole and still be memoised: the same for every finding
 # of one rule, period and run (``period`` is keyed by the finding's period, ``status`` by value).
 _WHOLE_OK = frozenset({"params", "as_of", "rule", "period", "status", "days"})
