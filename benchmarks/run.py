@@ -8,12 +8,13 @@ For each scale, first the commands users type, as whole processes against a refe
 same run (benchmarks/commands.py: ``compliance import`` against sqlite3's bare ``.import``,
 ``compliance evaluate --format jsonl`` against the same rules by hand in SQL, medians of
 ``--runs``, peak RSS of each process; SQLite only). Then, on a freshly imported database
-(SQLite in a temporary folder, or a new database on the PostgreSQL server given): import throughput; the whole catalogue evaluated; the eight
-contract rules by the engine, by hand-written SQL and by naive durable-rules (every unit's facts
-in one ruleset state), all on the same data in the same run; a full run (findings recorded,
-tasks synced, without Prefect) and a rerun with nothing changed; single-unit latency through the
-durable-rules worker; and the partitioned evaluation on Dask through Prefect with one and with
-two local workers. Each phase runs in a process of its own, so its peak RSS is its own.
+(SQLite in a temporary folder, or a new database on the PostgreSQL server given): import
+throughput; the whole catalogue evaluated; the eight contract rules by the engine, by
+hand-written SQL and by naive durable-rules (every unit's facts in one ruleset state), all on
+the same data in the same run; a full run (findings recorded, tasks synced, without Prefect) and
+a rerun with nothing changed; single-unit latency through the durable-rules worker; and the
+partitioned evaluation on Dask through Prefect with one and with two local workers. Each phase
+runs in a process of its own, so its peak RSS is its own.
 
 Prints figures; asserts nothing (timed asserts do not belong in tests).
 """
