@@ -22,7 +22,7 @@ from rich.table import Table
 from sqlalchemy import text
 
 from compliance import db
-from compliance.engine.evaluate import Scope, evaluate
+from compliance.engine.evaluate import Selection, evaluate
 from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from compliance.vocabulary.periods import PeriodKind, judged_period
@@ -154,7 +154,7 @@ def measure(path: Path, runs: int) -> None:
     with engine.connect() as conn:
         for loaded in contract:
             engine_s, findings = best_of(
-                runs, lambda loaded=loaded: evaluate(conn, [loaded], AS_OF, Scope())
+                runs, lambda loaded=loaded: evaluate(conn, [loaded], AS_OF, Selection())
             )
             hand_s, rows = best_of(
                 runs, lambda rid=loaded.id: conn.execute(text(HAND_SQL[rid]), params).all()
@@ -169,7 +169,7 @@ def measure(path: Path, runs: int) -> None:
                           f"{engine_s / hand_s:.2f}×")  # fmt: off
         table.add_row("[bold]eight contract rules[/bold]", "", f"{totals[0]:.3f}",
                       f"{totals[1]:.3f}", f"[bold]{totals[0] / totals[1]:.2f}×[/bold]")  # fmt: off
-        whole_s, everything = best_of(runs, lambda: evaluate(conn, rules, AS_OF, Scope()))
+        whole_s, everything = best_of(runs, lambda: evaluate(conn, rules, AS_OF, Selection()))
         units = conn.execute(text("SELECT count(*) FROM enterprises")).scalar_one()
         sample = (
             conn.execute(text("SELECT tax_code FROM enterprises ORDER BY tax_code LIMIT 200"))
@@ -179,7 +179,7 @@ def measure(path: Path, runs: int) -> None:
         latencies = []
         for code in sample[:50]:
             started = time.perf_counter()
-            evaluate(conn, rules, AS_OF, Scope.of(units=[code]), method="durable")
+            evaluate(conn, rules, AS_OF, Selection.of(units=[code]), method="durable")
             latencies.append(time.perf_counter() - started)
     console.print(table)
     console.print(

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from compliance.engine.evaluate import Scope, plans, unit_facts
+from compliance.engine.evaluate import Selection, plans, unit_facts
 from compliance.rules.loaded import LoadedRule
 from compliance.vocabulary import conditions
 
@@ -47,9 +47,9 @@ def naive_durable(
     findings: set[tuple[str, str, str | None, str]] = set()
     sliced_keys: set[tuple[str, str, str | None]] = set()
     extrapolated_assert_s = 0.0
-    for number, plan in enumerate(plans(rules, as_of, Scope())):
+    for number, plan in enumerate(plans(rules, as_of, Selection())):
         started = time.perf_counter()
-        rows = unit_facts(conn, plan, Scope())
+        rows = unit_facts(conn, plan, Selection())
         read_s += time.perf_counter() - started
         hits: dict[str, list[str]] = {"violation": [], "at_risk": [], "seen": []}
         host = _host(hits)

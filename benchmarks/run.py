@@ -1,16 +1,20 @@
-"""All the figures of issue 7 in one command, with the goals met or missed.
+"""All the figures of issues 7 and 15 in one command, with the goals met or missed.
 
     .venv/bin/python -m benchmarks                                   # a province, then the country
     .venv/bin/python -m benchmarks --scale province                  # 50,000 enterprises only
     .venv/bin/python -m benchmarks --scale national --database postgresql+psycopg://…/postgres
 
-For each scale, on a freshly imported database (SQLite in a temporary folder, or a new database
-on the PostgreSQL server given): import throughput; the whole catalogue evaluated; the eight
-contract rules by the engine, by hand-written SQL and by naive durable-rules (every unit's facts
-in one ruleset state), all on the same data in the same run; a full run (findings recorded,
-tasks synced, without Prefect) and a rerun with nothing changed; single-unit latency through the
-durable-rules worker; and the partitioned evaluation on Dask through Prefect with one and with
-two local workers. Each phase runs in a process of its own, so its peak RSS is its own.
+For each scale, first the commands users type, as whole processes against a reference in the
+same run (benchmarks/commands.py: ``compliance import`` against sqlite3's bare ``.import``,
+``compliance evaluate --format jsonl`` against the same rules by hand in SQL, medians of
+``--runs``, peak RSS of each process; SQLite only). Then, on a freshly imported database
+(SQLite in a temporary folder, or a new database on the PostgreSQL server given): import
+throughput; the whole catalogue evaluated; the eight contract rules by the engine, by
+hand-written SQL and by naive durable-rules (every unit's facts in one ruleset state), all on
+the same data in the same run; a full run (findings recorded, tasks synced, without Prefect) and
+a rerun with nothing changed; single-unit latency through the durable-rules worker; and the
+partitioned evaluation on Dask through Prefect with one and with two local workers. Each phase
+runs in a process of its own, so its peak RSS is its own.
 
 Prints figures; asserts nothing (timed asserts do not belong in tests).
 """
@@ -138,7 +142,7 @@ def phase_latency(url: str, samples: int) -> dict[str, Any]:
     from sqlalchemy import text
 
     from compliance import db
-    from compliance.engine.evaluate import Scope, evaluate
+    from compliance.engine.evaluate import Selection, evaluate
     from compliance.rules.validate import load_rules
 
     engine = db.make_engine(url)
@@ -149,7 +153,7 @@ def phase_latency(url: str, samples: int) -> dict[str, Any]:
         latencies = []
         for number, code in enumerate(codes):
             started = time.perf_counter()
-            evaluate(conn, rules, _as_of(), Scope.of(units=[code]), method="durable")
+            evaluate(conn, rules, _as_of(), Selection.of(units=[code]), method="durable")
             if number:  # the first call starts the durable-rules worker: not a latency
                 latencies.append(time.perf_counter() - started)
     engine.dispose()
@@ -184,13 +188,13 @@ def phase_partitioned(url: str, shares: int) -> dict[str, Any]:
 
 
 def _partitioned_once(rules: Any, shares: int, workers: int) -> dict[str, Any]:
-    from compliance.engine.evaluate import Scope
+    from compliance.engine.evaluate import Selection
     from compliance.flows.compliance_run import RunParameters, dask_runner, evaluate_partitioned
 
     runner = dask_runner(RunParameters(partitions=shares, workers=workers))
     started = time.perf_counter()
     evaluation = evaluate_partitioned.with_options(task_runner=runner)(
-        rules, _as_of(), Scope(), shares
+        rules, _as_of(), Selection(), shares
     )
     return {
         "seconds": evaluation.seconds,
@@ -274,6 +278,9 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }
     with tempfile.TemporaryDirectory() as tmp:
+        commands: dict[str, Any] = {}
+        if "commands" in args.phases.split(","):
+            commands = _commands(folder, Path(tmp), args)
         url, drop = _database(args.database, Path(tmp))
         try:
             phases = {"import": _phase("import", url, folder)}
@@ -290,6 +297,63 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
         finally:
             drop()
     report(scale, folder.name, "SQLite" if args.database == "sqlite" else "PostgreSQL", phases)
+    if commands:
+        report_commands(scale, folder.name, commands)
+
+
+def _commands(folder: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The user's commands as whole processes (benchmarks/commands.py), on SQLite."""
+    from benchmarks.commands import measure as measure_commands
+
+    if args.database != "sqlite":
+        return {"error": "whole-process commands are measured on SQLite only"}
+    console.print("[dim]… commands (import, evaluate) as whole processes[/dim]")
+    try:
+        return measure_commands(folder, work, args.runs)
+    except Exception as exc:  # a failed command is a figure too: print it, keep going
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def report_commands(scale: str, registry: str, c: dict[str, Any]) -> None:
+    table = Table(title=f"{scale}: {registry}, the commands users type (whole processes, SQLite)")
+    for heading in ("goal (issue 15)", "measured (median)", "reference (median)", "ratio", ""):
+        table.add_column(heading, justify="left" if heading.startswith("goal") else "right")
+
+    def mark(met: bool) -> str:
+        return "[green]met[/green]" if met else "[red]missed[/red]"
+
+    if "error" in c:
+        table.add_row("commands: FAILED", c["error"][:120], "", "", "")
+        console.print(table)
+        return
+    i, e = c["import"], c["evaluate"]
+    ratio = i["seconds"] / i["reference_s"]
+    table.add_row(
+        "compliance import ≤ 4× bare import",
+        f"{_s(i['seconds'])}, {i['rows']:,} rows ({i['rows'] / i['seconds']:,.0f} rows/s)",
+        f"{_s(i['reference_s'])} ({i['reference']})", f"{ratio:.1f}×", mark(ratio <= 4),
+    )  # fmt: skip
+    table.add_row("  import peak RSS ≤ 1.5 GB", f"{i['rss_mib']:,.0f} MiB",
+                  f"{i['reference_rss_mib']:,.0f} MiB", "", mark(i["rss_mib"] <= 1536))  # fmt: skip
+    ratio = e["seconds"] / e["reference_s"]
+    table.add_row(
+        "compliance evaluate --format jsonl (8 rules) ≤ 1.5× hand SQL",
+        f"{_s(e['seconds'])}, {e['findings']:,} findings",
+        f"{_s(e['reference_s'])} (hand_sql.py)", f"{ratio:.2f}×", mark(ratio <= 1.5),
+    )  # fmt: skip
+    table.add_row("  evaluate peak RSS", f"{e['rss_mib']:,.0f} MiB",
+                  f"{e['reference_rss_mib']:,.0f} MiB", "", "")  # fmt: skip
+    if e["mismatch"]:
+        table.add_row("  [red]MISMATCH[/red] evaluate vs hand SQL", e["mismatch"], "", "", "")
+    runs = ", ".join(
+        f"{a:.1f}/{b:.1f}" for a, b in zip(i["runs"], i["reference_runs"], strict=True)
+    )
+    table.add_row("  runs, import / reference (s)", runs, "", "", "")
+    runs = ", ".join(
+        f"{a:.1f}/{b:.1f}" for a, b in zip(e["runs"], e["reference_runs"], strict=True)
+    )
+    table.add_row("  runs, evaluate / reference (s)", runs, "", "", "")
+    console.print(table)
 
 
 def _s(value: float) -> str:
@@ -408,8 +472,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="where generated registries are kept")
     parser.add_argument(
         "--phases",
-        default="evaluate,run,latency,partitioned",
+        default="commands,evaluate,run,latency,partitioned",
         help="what to measure after the import (comma-separated)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs of each whole-process command (median)"
     )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()

@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_benchmark_command_prints_every_figure(tmp_path):
     command = [sys.executable, "-m", "benchmarks", "--scale", "province", "--enterprises", "300",
-               "--out", str(tmp_path), "--latency-samples", "3", "--phases",
-               "evaluate,run,latency"]  # fmt: off
+               "--out", str(tmp_path), "--latency-samples", "3", "--runs", "1", "--phases",
+               "commands,evaluate,run,latency"]  # fmt: off
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     for figure in ("import", "engine / hand SQL", "naive durable / engine", "task churn on rerun",
-                   "single unit, durable worker"):  # fmt: off
+                   "single unit, durable worker", "compliance import ≤ 4× bare import",
+                   "compliance evaluate --format jsonl (8 rules) ≤ 1.5× hand SQL"):  # fmt: off
         assert figure in done.stdout
     assert "FAILED" not in done.stdout and "MISMATCH" not in done.stdout

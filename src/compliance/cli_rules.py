@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,10 +169,23 @@ def evaluate_command(
     _print_findings(findings, output, explain)
 
 
+_JSONL_BATCH = 5_000
+
+
+def _write_jsonl(findings: list[Finding], explain: bool) -> None:
+    """One write per batch of lines: a write (and an echo) per finding was a tenth of the
+    command's time on a national registry. Same text as ``json.dumps`` of each finding."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out = sys.stdout
+    for start in range(0, len(findings), _JSONL_BATCH):
+        batch = findings[start : start + _JSONL_BATCH]
+        out.write("".join([encode(f.as_dict(explain)) + "\n" for f in batch]))
+    out.flush()
+
+
 def _print_findings(findings: list[Finding], output: FindingFormat, explain: bool) -> None:
     if output is FindingFormat.jsonl:
-        for finding in findings:
-            typer.echo(json.dumps(finding.as_dict(explain), ensure_ascii=False))
+        _write_jsonl(findings, explain)
         return
     if output is FindingFormat.json:
         typer.echo(json.dumps([f.as_dict(explain) for f in findings], ensure_ascii=False, indent=2))

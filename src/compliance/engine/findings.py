@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from compliance.rules.render import evaluate_or_none, render_or_fallback
+from compliance.engine.due import due_date
+from compliance.rules.render import render_or_fallback
 from compliance.vocabulary.periods import Period
 
 if TYPE_CHECKING:
@@ -64,12 +65,7 @@ class Finding:
 
     @cached_property
     def due(self) -> dt.date | None:
-        if self.loaded is None or not self.loaded.rule.due:
-            return None
-        value = evaluate_or_none(self.loaded.rule.due, self.context(), self.rule, "due")
-        if isinstance(value, dt.datetime):
-            return value.date()
-        return value if isinstance(value, dt.date) else None
+        return due_date(self)
 
     @cached_property
     def template_values(self) -> dict[str, Any]:

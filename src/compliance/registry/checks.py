@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -53,8 +54,11 @@ def check_duplicates(
     staged: Staged, report: ImportReport, rejects: Rejects, skip_bad_rows: bool
 ) -> None:
     """A key twice in one delivery is ambiguous: report every repeat; skipping drops them all."""
+    keys = staged.keys()
+    if len(set(keys)) == len(keys):
+        return  # the common case, decided in C: no key repeats
     first: dict[tuple[Any, ...], int] = {}
-    for position, key in enumerate(staged.keys()):
+    for position, key in enumerate(keys):
         if key not in first:
             first[key] = position
             continue
@@ -125,6 +129,7 @@ def check_references(
     """
     by_name = {s.table.name: s for s in staged}
     stored_cache: dict[str, set[str]] = {}
+    parents: dict[str, tuple[int, set[str], set[str]]] = {}  # per parent, per len(dropped)
     for table_staged in staged:
         refs = [
             c for c in table_staged.table.columns if c.references and c.name in table_staged.columns
@@ -133,25 +138,18 @@ def check_references(
         while changed:
             changed = False
             for column in refs:
-                parents = [by_name.get(name) for name in column.references]
+                tables = [by_name.get(name) for name in column.references]
                 delivered: set[str] = set()
                 rejected_in_delivery: set[str] = set()
-                for parent in parents:
-                    if parent is None:
-                        continue
-                    rejected_in_delivery |= parent.invalid_keys
-                    at = parent.position(parent.table.key[0])
-                    for position, row in enumerate(parent.rows):
-                        (rejected_in_delivery if position in parent.dropped else delivered).add(
-                            row[at]
-                        )
+                for name, parent in zip(column.references, tables, strict=True):
+                    keys, rejected = _parent_keys(parent, TABLES_BY_NAME[name].key[0], parents)
+                    delivered |= keys
+                    rejected_in_delivery |= rejected
                 at = table_staged.position(column.name)
-                wanted = {
-                    row[at]
-                    for position, row in enumerate(table_staged.rows)
-                    if position not in table_staged.dropped and row[at] is not None
-                } - delivered
+                wanted = _live_values(table_staged, at) - delivered
                 missing = _stored_nowhere(conn, column.references, wanted, stored_cache)
+                if not missing:
+                    continue
                 parent_text = " hoặc ".join(column.references)
                 for position, row in enumerate(table_staged.rows):
                     value = row[at]
@@ -182,7 +180,7 @@ def check_references(
                             parent=parent_text,
                         )
                     # a union dropped may orphan another union: go round again
-                    changed = changed or any(p is table_staged for p in parents)
+                    changed = changed or any(p is table_staged for p in tables)
 
 
 def _stored_nowhere(
@@ -197,6 +195,39 @@ def _stored_nowhere(
             known.update(store.existing_keys(conn, name, key, unknown))
         missing -= known
     return missing
+
+
+def _parent_keys(
+    parent: Staged | None, key: str, memo: dict[str, tuple[int, set[str], set[str]]]
+) -> tuple[set[str], set[str]]:
+    """The parent table's delivered keys and its rejected ones: built once per parent (the
+    enterprises are the parent of six tables) and again only when rows were dropped since."""
+    if parent is None:
+        return set(), set()
+    name = parent.table.name
+    known = memo.get(name)
+    if known is not None and known[0] == len(parent.dropped):
+        return known[1], known[2]
+    at = parent.position(key)
+    rejected = set(parent.invalid_keys)
+    if parent.dropped:
+        delivered: set[str] = set()
+        for position, row in enumerate(parent.rows):
+            (rejected if position in parent.dropped else delivered).add(row[at])
+    else:
+        delivered = set(map(itemgetter(at), parent.rows))
+    memo[name] = (len(parent.dropped), delivered, rejected)
+    return delivered, rejected
+
+
+def _live_values(staged: Staged, at: int) -> set[Any]:
+    """The values of column ``at`` in the rows not dropped, but None."""
+    if staged.dropped:
+        values = {r[at] for i, r in enumerate(staged.rows) if i not in staged.dropped}
+    else:
+        values = set(map(itemgetter(at), staged.rows))
+    values.discard(None)
+    return values
 
 
 def check_cycles(
