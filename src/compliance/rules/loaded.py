@@ -11,6 +11,7 @@ from pathlib import Path
 from compliance.exceptions import ComplianceError
 from compliance.rules import documents, model
 from compliance.vocabulary import conditions
+from compliance.vocabulary.subjects import Fact
 
 
 def default_rules_dir() -> Path:
@@ -51,6 +52,11 @@ class LoadedRule:
     def version(self) -> str:
         """The rule's content hash, computed once: every finding carries it."""
         return self.rule.version()
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """The subject's facts and the rule's own, compiled once: what evaluation reads."""
+        return self.rule.known_facts()
 
     @cached_property
     def citation(self) -> str:
