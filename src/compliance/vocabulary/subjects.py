@@ -181,11 +181,6 @@ def in_period(column: ColumnElement[Any], context: Context) -> ColumnElement[boo
     return and_(column >= start, column <= end)
 
 
-def count_rows(table: str, where: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[int]:
-    t = registry_table(table).alias()
-    return select(func.count()).select_from(t).where(where(t)).scalar_subquery()
-
-
 def fact(
     subject_: Subject, name: str, type_: FactType, label_vi: str, *, period: bool = False
 ) -> Callable[[FactBuilder], FactBuilder]:
