@@ -200,3 +200,15 @@ def test_the_rule_version_hashes_its_facts_but_not_its_cases():
     assert Rule.model_validate(data).version() == base
     data["tests"] = [{"name": "x", "as_of": "2025-01-01", "registry": {}, "expect": []}]
     assert Rule.model_validate(data).version() == base
+
+
+def test_a_loaded_rule_pickles_after_its_facts_are_compiled(tmp_path):
+    """A run hands its rules to worker processes; the compiled facts are rebuilt there."""
+    import pickle
+
+    path = tmp_path / "rule.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    [loaded] = load_rules([path])
+    assert "checks" in loaded.facts and "members" in loaded.facts  # compiled and cached
+    again = pickle.loads(pickle.dumps(loaded))
+    assert again.facts["checks"].type == "int" and again.version == loaded.version

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from compliance.exceptions import ComplianceError
 from compliance.rules import documents, model
@@ -57,6 +58,13 @@ class LoadedRule:
     def facts(self) -> dict[str, Fact]:
         """The subject's facts and the rule's own, compiled once: what evaluation reads."""
         return self.rule.known_facts()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Without the compiled facts (the subject's builders are lambdas, which do not pickle):
+        a run hands its rules to worker processes, which compile them again."""
+        state = dict(self.__dict__)
+        state.pop("facts", None)
+        return state
 
     @cached_property
     def citation(self) -> str:

@@ -190,29 +190,37 @@ def _rows(definition: Definition, t: FromClause, r: Refs, c: Context) -> list[An
     return clauses
 
 
-def compile_fact(name: str, definition: Definition) -> Fact:
-    """The definition as a fact of the rule: one correlated scalar subquery (or EXISTS)."""
-    type_ = fact_type(definition)
-    aggregate = definition.aggregate
+@dataclass(frozen=True)
+class _Build:
+    """The fact's SQL builder: a plain object rather than a closure, so a rule that carries its
+    compiled facts still pickles (a run hands its rules to worker processes)."""
 
-    def build(r: Refs, c: Context) -> ColumnElement[Any]:
+    definition: Definition
+    type_: FactType
+
+    def __call__(self, r: Refs, c: Context) -> ColumnElement[Any]:
+        definition = self.definition
+        aggregate = definition.aggregate
         t = registry_table(definition.table).alias()
         where = and_(*_rows(definition, t, r, c))
         if aggregate is Aggregate.EXISTS:
             return exists().where(where)
         if aggregate is Aggregate.COUNT:
             return select(func.count()).select_from(t).where(where).scalar_subquery()
-        column = t.c[definition.of or ""]
-        value = getattr(func, aggregate.value)(column)
+        value = getattr(func, aggregate.value)(t.c[definition.of or ""])
         if aggregate is Aggregate.SUM:  # nothing matched is a sum of 0, not unknown
-            zero = literal(0, Integer) if type_ is FactType.INT else literal(0.0)
+            zero = literal(0, Integer) if self.type_ is FactType.INT else literal(0.0)
             value = func.coalesce(value, zero)
         return select(value).select_from(t).where(where).scalar_subquery()
 
+
+def compile_fact(name: str, definition: Definition) -> Fact:
+    """The definition as a fact of the rule: one correlated scalar subquery (or EXISTS)."""
+    type_ = fact_type(definition)
     return Fact(
         name,
         type_,
         default_label(name, definition),
-        build,
+        _Build(definition, type_),
         needs_period=definition.during is During.PERIOD,
     )
