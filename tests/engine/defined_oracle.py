@@ -99,6 +99,15 @@ def defined_rules(draw: st.DrawFn, as_of: dt.date) -> dict[str, Any]:
         condition = {"fact": "own", draw(st.sampled_from(["lt", "gte"])): threshold}
     if draw(st.booleans()):
         condition = {"not": condition}
+    rule = example_rule(subject, definition, condition, period)
+    rule["parameters"] = parameters
+    return rule
+
+
+def example_rule(
+    subject: str, definition: dict[str, Any], condition: dict[str, Any], period: str = "none"
+) -> dict[str, Any]:
+    """A rule whose only own fact is ``own``, judged by ``condition`` over every unit."""
     return {
         "id": "test.defined",
         "title": "T",
@@ -106,7 +115,7 @@ def defined_rules(draw: st.DrawFn, as_of: dt.date) -> dict[str, Any]:
         "source": {"document": "000_14c18d3c2f2feb98.txt", "section": "II.1", "quote": "q"},
         "applies_to": {"subject": subject, "active": "any"},
         "period": period,
-        "parameters": parameters,
+        "parameters": {},
         "facts": {"own": definition},
         "violation": condition,
         "severity": "low",
@@ -141,13 +150,14 @@ def fact_value(
     aggregate = next(a for a in ("count", "exists", "sum", "min", "max") if a in definition)
     date = definition.get("date", "date")
     where = definition.get("where", {})
+    during = definition.get("during", "ever")
     kept = [
         r for r in rows
         if all(r.get(mine) == unit[theirs] for mine, theirs in definition["match"].items())
         and all(_keeps(r, c, raw, rule["parameters"]) for c, raw in where.items())
-        and (definition["during"] == "ever"
-             or definition["during"] == "as_of" and r.get(date) is not None and r[date] <= as_of
-             or definition["during"] == "period" and oracle.inside(r.get(date), *bounds))
+        and (during == "ever"
+             or during == "as_of" and r.get(date) is not None and r[date] <= as_of
+             or during == "period" and oracle.inside(r.get(date), *bounds))
     ]  # fmt: skip
     if aggregate == "count":
         return len(kept)

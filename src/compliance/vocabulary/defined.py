@@ -16,6 +16,7 @@ parameter changes the fact too.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -55,6 +56,8 @@ class During(StrEnum):
 
 
 COMPARISONS = ("gte", "gt", "lte", "lt", "ne")
+COMPARE = {"eq": operator.eq, "ne": operator.ne, "gte": operator.ge, "gt": operator.gt,
+           "lte": operator.le, "lt": operator.lt}  # fmt: skip
 DAYS = ("$as_of", "$period_start", "$period_end")  # the day judged and the period's bounds
 
 KIND_TYPES: dict[Kind, FactType] = {
@@ -166,16 +169,8 @@ def resolve(value: Any, context: Context, type_: FactType) -> Any:
 def _test(column: ColumnElement[Any], test: Test, context: Context, type_: FactType) -> Any:
     if test.op == "in":
         return column.in_([resolve(v, context, type_) for v in test.value])
-    value = resolve(test.value, context, type_)
-    if test.op == "eq":
-        return column == value
-    return {
-        "gte": column >= value,
-        "gt": column > value,
-        "lte": column <= value,
-        "lt": column < value,
-        "ne": column != value,  # an empty cell matches no test, ne included (as in conditions)
-    }[test.op]
+    # an empty cell matches no test, ne included (as in conditions)
+    return COMPARE[test.op](column, resolve(test.value, context, type_))
 
 
 def _rows(definition: Definition, t: FromClause, r: Refs, c: Context) -> list[Any]:
