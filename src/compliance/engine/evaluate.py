@@ -117,7 +117,7 @@ def plans(
         if subject.has_kind and "kind" not in names:
             names.append("kind")
         for judged in periods:
-            context = Context(as_of, judged)
+            context = Context(as_of, judged, params)
             result.append(
                 Plan(
                     loaded,
@@ -136,7 +136,8 @@ def _statement(plan: Plan, scope: Selection, with_condition: bool) -> Select[Any
     subject, context = plan.subject, plan.context
     refs = subject.refs()
     rule = plan.loaded.rule
-    expressions = {name: subject.facts[name].expression(refs, context) for name in plan.fact_names}
+    known = plan.loaded.facts  # the subject's and the rule's own (facts:)
+    expressions = {name: known[name].expression(refs, context) for name in plan.fact_names}
     period = (
         refs.row.c[subject.row_period]
         if subject.row_period
@@ -158,14 +159,13 @@ def _statement(plan: Plan, scope: Selection, with_condition: bool) -> Select[Any
     if scope.partition is not None:
         where.append(scope.partition.clause(subject.province(refs)))
     if with_condition:
-        facts = subject.facts
         if plan.at_risk is None:
-            where.append(conditions.to_sql(plan.violation, expressions, facts))
+            where.append(conditions.to_sql(plan.violation, expressions, known))
         else:
             # Which of the two holds is decided in Python from the selected facts: a CASE here
             # would run every fact subquery of a selected row once more.
             either = conditions.either(plan.violation, plan.at_risk)
-            where.append(conditions.to_sql(either, expressions, facts))
+            where.append(conditions.to_sql(either, expressions, known))
     statement = select(*columns, *expressions.values()).select_from(subject.from_clause(refs))
     return statement.where(and_(true(), *where))  # sorted in Python: no index-order scan
 

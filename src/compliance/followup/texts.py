@@ -14,7 +14,6 @@ from compliance.followup.lifecycle import Event
 from compliance.formatting import date_vn
 from compliance.rules.render import render_or_fallback
 from compliance.rules.validate import LoadedRule
-from compliance.vocabulary.facts import SUBJECTS
 
 # Why a run reopened a task: stored as the task's reason and as its history note.
 REOPEN_REASONS: dict[Event, str] = {
@@ -65,7 +64,7 @@ def escalation_note(days_overdue: int, from_label: str, to_label: str) -> str:
 def what_changed(loaded: LoadedRule, before: dict[str, Any], after: dict[str, Any] | None) -> str:
     if after is None:
         return NO_LONGER_APPLIES
-    facts = SUBJECTS[loaded.rule.applies_to.subject].facts
+    facts = loaded.facts  # the subject's and the rule's own (facts:)
     changes = []
     for name, new in after.items():
         old = before.get(name)

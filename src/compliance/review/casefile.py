@@ -12,6 +12,7 @@ from compliance.registry.hierarchy import chain_of
 from compliance.registry.places import province_label, ward_label
 from compliance.review.queries import _rows, _t, with_body_names
 from compliance.review.scope import Scope
+from compliance.rules.model import Rule
 from compliance.settings import today
 from compliance.vocabulary.facts import SUBJECTS, addressable
 
@@ -38,8 +39,11 @@ def registry_view(table_name: str, row: dict[str, Any]) -> list[tuple[str, Any]]
     return view
 
 
-def fact_labels(subject_name: str) -> dict[str, str]:
-    subject = SUBJECTS.get(subject_name)
+def fact_labels(rule: Rule | str) -> dict[str, str]:
+    """Labels of a rule's facts, its own (``facts:``) included; or of a subject's, by name."""
+    if isinstance(rule, Rule):
+        return {name: fact.label_vi for name, fact in rule.known_facts().items()}
+    subject = SUBJECTS.get(rule)
     return {name: fact.label_vi for name, fact in subject.facts.items()} if subject else {}
 
 

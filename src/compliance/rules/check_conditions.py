@@ -81,9 +81,10 @@ def check_condition(
         return None, [Problem(path, line_of(data, (key, *exc.path)), f"{key}: {exc.message}")]
     problems: list[Problem] = []
     subject = SUBJECTS[rule.applies_to.subject]
+    known = rule.known_facts()  # the subject's and the rule's own (facts:)
     for leaf_path, leaf in leaves_with_paths(raw, (key,)):
         name = leaf.get("fact")
-        fact = subject.facts.get(name) if isinstance(name, str) else None
+        fact = known.get(name) if isinstance(name, str) else None
         line = line_of(data, (*leaf_path, "fact"))
         if fact is None:
             problems.append(
@@ -91,8 +92,8 @@ def check_condition(
                     path,
                     line,
                     f"đối tượng {subject.name} không có dữ kiện '{name}'"
-                    f"{did_you_mean(str(name), subject.facts)} "
-                    f"(các dữ kiện có: {', '.join(sorted(subject.facts))})",
+                    f"{did_you_mean(str(name), known)} "
+                    f"(các dữ kiện có: {', '.join(sorted(known))})",
                 )
             )
             continue

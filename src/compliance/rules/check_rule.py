@@ -25,9 +25,8 @@ MIN_CASE_DAY, MAX_CASE_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 def check_templates(path: Path, data: Any, rule: model.Rule) -> list[Problem]:
-    subject = SUBJECTS[rule.applies_to.subject]
     allowed_attributes = {
-        "facts": set(subject.facts),
+        "facts": set(rule.known_facts()),
         "params": set(rule.parameters),
         "unit": set(UNIT_FIELDS),
         "rule": set(RULE_FIELDS),

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from compliance.exceptions import ComplianceError
 from compliance.formatting import FINDING_STATUS_VI, TARGET_FINDING_STATUS_VI, label
 from compliance.rules import documents, model
 from compliance.vocabulary import conditions
+from compliance.vocabulary.subjects import Fact
 
 
 def default_rules_dir() -> Path:
@@ -51,6 +53,18 @@ class LoadedRule:
     def version(self) -> str:
         """The rule's content hash, computed once: every finding carries it."""
         return self.rule.version()
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """The subject's facts and the rule's own, compiled once: what evaluation reads."""
+        return self.rule.known_facts()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Without the compiled facts (the subject's builders are lambdas, which do not pickle):
+        a run hands its rules to worker processes, which compile them again."""
+        state = dict(self.__dict__)
+        state.pop("facts", None)
+        return state
 
     @cached_property
     def citation(self) -> str:

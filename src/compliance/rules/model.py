@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from compliance.vocabulary.defined import Aggregate, Definition, During, compile_fact, where_tests
 from compliance.vocabulary.facts import SUBJECTS
 from compliance.vocabulary.periods import PeriodKind
-from compliance.vocabulary.subjects import Activity
+from compliance.vocabulary.subjects import Activity, Fact
 
 # The subjects are declared once, in the fact catalogue; the rule format offers exactly those.
 SubjectName = Literal[tuple(SUBJECTS)]  # type: ignore[valid-type]
@@ -117,6 +118,61 @@ class ExpectedFinding(_Strict):
     status: Literal["violation", "at_risk"] = "violation"
 
 
+class DefinedFact(_Strict):
+    """A fact the rule defines for itself: one aggregate over one registry table
+    (registry-format.md, "Rule-defined facts"); checked by ``rules.check_facts``."""
+
+    count: str | None = Field(default=None, description="Count the matching rows of this table.")
+    exists: str | None = Field(
+        default=None, description="Whether this table has a matching row (true/false)."
+    )
+    sum: str | None = Field(
+        default=None, description="Sum `of` over the matching rows (0 if none)."
+    )
+    min: str | None = Field(
+        default=None, description="Smallest `of` among the matching rows (null if none)."
+    )
+    max: str | None = Field(
+        default=None, description="Largest `of` among the matching rows (null if none)."
+    )
+    of: str | None = Field(default=None, description="The column sum, min and max read.")
+    match: dict[str, str] = Field(
+        description="The table's column : the subject row's column, e.g. "
+        "{enterprise_tax_code: tax_code}."
+    )
+    where: dict[str, Any] = Field(
+        default={},
+        description="column: value | [values] | {gte|gt|lte|lt|ne: value}; a value may be "
+        "$parameter.",
+    )
+    during: During = Field(
+        default=During.EVER,
+        description="period: the row's date in the judged period (both ends included); as_of: "
+        "on or before the day judged; ever: every row.",
+    )
+    date: str = Field(default="date", description="The date column `during` reads.")
+    label: str | None = Field(
+        default=None, description="Vietnamese label in case files (default: the fact's name)."
+    )
+
+    def aggregates(self) -> list[tuple[Aggregate, str]]:
+        """The aggregate keys given, with their table (exactly one in a valid entry)."""
+        return [(a, getattr(self, a.value)) for a in Aggregate if getattr(self, a.value)]
+
+    def definition(self) -> Definition | None:
+        """As the vocabulary compiles it; None without an aggregate (a validation error)."""
+        given = self.aggregates()
+        if not given:
+            return None
+        aggregate, table = given[0]
+        where = tuple((column, test) for column, raw in self.where.items()
+                      for test in where_tests(raw))  # fmt: skip
+        return Definition(
+            aggregate, table, tuple(self.match.items()), self.of, where, self.during, self.date,
+            self.label,
+        )  # fmt: skip
+
+
 class RuleCase(_Strict):
     """A small registry, a day, and exactly the findings the rule must give."""
 
@@ -135,6 +191,11 @@ class Rule(_Strict):
     applies_to: AppliesTo
     period: PeriodKind = PeriodKind.NONE
     parameters: dict[str, Parameter] = {}
+    facts: dict[str, DefinedFact] = Field(
+        default={},
+        description="Facts of this rule only, each an aggregate over a registry table; "
+        "conditions and texts read them like the subject's facts.",
+    )
     violation: dict[str, Any] = Field(description="The condition of a violation.")
     at_risk: dict[str, Any] | None = Field(
         default=None, description="The condition of an at-risk finding (when not a violation)."
@@ -156,6 +217,15 @@ class Rule(_Strict):
         data = self.model_dump(mode="json", exclude={"tests"})
         digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
         return digest.hexdigest()[:12]
+
+    def known_facts(self) -> dict[str, Fact]:
+        """The facts its conditions and texts may read: the subject's and its own (``facts:``)."""
+        known = dict(SUBJECTS[self.applies_to.subject].facts)
+        for name, raw in self.facts.items():
+            definition = raw.definition()
+            if definition is not None and name not in known:
+                known[name] = compile_fact(name, definition)
+        return known
 
     def parameter_values(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         values = {name: p.default for name, p in self.parameters.items()}

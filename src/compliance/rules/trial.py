@@ -95,7 +95,7 @@ def _known(node: conditions.Node | None) -> set[str]:
 def _units(
     rule: model.Rule, as_of: dt.date, known: set[str]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    facts = SUBJECTS[rule.applies_to.subject].facts
+    facts = rule.known_facts()
     zero = {**_ZERO, FactType.DATE: as_of}
     large = {**_LARGE, FactType.DATE: as_of - dt.timedelta(days=400)}
     yield "mọi dữ kiện bằng 0 hoặc rỗng", {n: zero[f.type] for n, f in facts.items()}

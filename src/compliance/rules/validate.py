@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from compliance.formatting import did_you_mean
 from compliance.rules import model
 from compliance.rules.check_conditions import check_condition
+from compliance.rules.check_facts import check_facts
 from compliance.rules.check_rule import check_rule, check_templates, check_texts
 from compliance.rules.loaded import LoadedRule, Problem, RulesInvalid, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml, rule_files
@@ -71,6 +72,7 @@ def load_rules(paths: Sequence[Path] = ()) -> list[LoadedRule]:
         violation, found = check_condition(path, data, rule, "violation")
         at_risk, found_risk = check_condition(path, data, rule, "at_risk")
         found += found_risk + check_templates(path, data, rule) + check_rule(path, data, rule)
+        found += check_facts(path, data, rule)  # the rule's own facts (facts:)
         if rule.id in seen:
             found.append(
                 Problem(

@@ -288,7 +288,12 @@ def _durable(node: Node) -> dict[str, Any]:
             return {node.fact: value}
         return {_DURABLE_OPS[node.op]: {node.fact: value}}
     if isinstance(node, IsNull):
-        return {"$nex" if node.expected else "$ex": {node.fact: 1}}
+        if not node.expected:
+            return {"$ex": {node.fact: 1}}
+        # A "$nex" that is not joined by "$and" to another test hangs durable-rules 2.0.28 (the
+        # worker spins, alone or inside "$or"; measured): join it to the test every asserted
+        # fact passes (engine.durable asserts each with "_fact": 1).
+        return {"$and": [{"$ex": {"_fact": 1}}, {"$nex": {node.fact: 1}}]}
     assert not isinstance(node, Not)
     parts = [_durable(i) for i in node.items]
     if len(parts) == 1:

@@ -1,4 +1,5 @@
-"""Enterprises (doanh nghiệp): their columns, their union, conferences and agreements."""
+"""Enterprises (doanh nghiệp): their columns, their union and agreements (conferences are counted
+by the rules that need them, with `facts:`)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,14 @@ from sqlalchemy.sql import ColumnElement, FromClause
 from compliance.vocabulary.subjects import (
     FAR_FUTURE,
     Context,
-    FactBuilder,
     FactType,
     Refs,
     Subject,
     both_known,
     column_fact,
-    count_rows,
     delivered_at,
     fact,
     grassroots_of,
-    in_period,
     period_bounds,
     registry_table,
     union_active,
@@ -60,32 +58,6 @@ def _union_whole_period(r: Refs, c: Context) -> ColumnElement[Any]:
     u, linked = _unions_of(r.row)
     start, end = period_bounds(c)
     return exists().where(linked, union_active(u, start), union_active(u, end))
-
-
-def _conferences(kind: str) -> FactBuilder:
-    def build(r: Refs, c: Context) -> ColumnElement[Any]:
-        return count_rows(
-            "conferences",
-            lambda t: and_(
-                t.c.enterprise_tax_code == r.row.c.tax_code,
-                t.c.kind == kind,
-                in_period(t.c.date, c),
-            ),
-        )
-
-    return build
-
-
-fact(
-    ENTERPRISE,
-    "workers_conferences_in_period",
-    FactType.INT,
-    "số hội nghị người lao động trong kỳ",
-    period=True,
-)(_conferences("workers_conference"))
-fact(ENTERPRISE, "dialogues_in_period", FactType.INT, "số cuộc đối thoại trong kỳ", period=True)(
-    _conferences("dialogue")
-)
 
 
 def _agreements_in_force(e: FromClause, day: dt.date) -> tuple[Any, ColumnElement[bool]]:

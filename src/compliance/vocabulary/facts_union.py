@@ -1,4 +1,9 @@
-"""Unions (công đoàn): their columns, reviews, self-inspections, ratings and party introductions."""
+"""Unions (công đoàn): their columns, ratings and data quality.
+
+Counts of acts (reviews, self-inspections, party introductions) are no longer Python: the rules
+that use them define them (``facts:``, compiled by ``vocabulary.defined``). What stays here is
+what that vocabulary cannot say (docs/authoring.md lists it).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,8 @@ from compliance.vocabulary.subjects import (
     Subject,
     both_known,
     column_fact,
-    count_rows,
     delivered_at,
     fact,
-    in_period,
     registry_table,
 )
 
@@ -34,50 +37,10 @@ for _name, _type, _label in (
     column_fact(UNION, _name, _type, _label)
 
 
-@fact(UNION, "reviews_in_period", FactType.INT, "số buổi làm việc trong kỳ", period=True)
-def _reviews(r: Refs, c: Context) -> ColumnElement[Any]:
-    return count_rows(
-        "reviews", lambda t: and_(t.c.union_code == r.row.c.code, in_period(t.c.date, c))
-    )
-
-
-@fact(
-    UNION,
-    "finance_self_inspections_in_period",
-    FactType.INT,
-    "số lần tự kiểm tra tài chính cùng cấp trong kỳ",
-    period=True,
-)
-def _self_inspections(r: Refs, c: Context) -> ColumnElement[Any]:
-    return count_rows(
-        "inspections",
-        lambda t: and_(
-            t.c.target_code == r.row.c.code,
-            t.c.inspector_code == r.row.c.code,
-            t.c.kind == "finance",
-            in_period(t.c.date, c),
-        ),
-    )
-
-
 @fact(UNION, "rated_for_period_year", FactType.BOOL, "đã được xếp loại năm của kỳ", period=True)
 def _rated(r: Refs, c: Context) -> ColumnElement[Any]:
     t = registry_table("ratings").alias()
     return exists().where(t.c.union_code == r.row.c.code, t.c.year == c.require_period().year)
-
-
-@fact(
-    UNION,
-    "party_introductions_in_period",
-    FactType.INT,
-    "số đoàn viên ưu tú giới thiệu cho Đảng trong kỳ",
-    period=True,
-)
-def _introductions(r: Refs, c: Context) -> ColumnElement[Any]:
-    return count_rows(
-        "party_introductions",
-        lambda t: and_(t.c.union_code == r.row.c.code, in_period(t.c.date, c)),
-    )
 
 
 @fact(UNION, "female_members_exceed_members", FactType.BOOL, "số đoàn viên nữ lớn hơn tổng số")

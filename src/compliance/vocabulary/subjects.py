@@ -9,7 +9,7 @@ them into the catalogue (``SUBJECTS``) that rules are checked and evaluated agai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -65,6 +65,8 @@ class Context:
 
     as_of: dt.date
     period: Period | None = None
+    # The rule's parameter values: a rule-defined fact's ``where`` may read ``$parameter``.
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def require_period(self) -> Period:
         if self.period is None:
@@ -177,11 +179,6 @@ def grassroots_of(u: FromClause, tax_code: ColumnElement[Any]) -> ColumnElement[
 def in_period(column: ColumnElement[Any], context: Context) -> ColumnElement[bool]:
     start, end = period_bounds(context)
     return and_(column >= start, column <= end)
-
-
-def count_rows(table: str, where: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[int]:
-    t = registry_table(table).alias()
-    return select(func.count()).select_from(t).where(where(t)).scalar_subquery()
 
 
 def fact(

@@ -23,7 +23,7 @@ from compliance.formatting import (
 from compliance.registry.places import province_label
 from compliance.review.casefile import fact_labels
 from compliance.review.decisions import possible
-from compliance.rules.model import Family
+from compliance.rules.model import Family, Rule
 from compliance.vocabulary.facts import SUBJECTS
 from compliance.vocabulary.subjects import FactType
 
@@ -58,10 +58,12 @@ def field_value(value: Any, field: str) -> str:
     return formatting.field_text(field, value)
 
 
-def fact_value(value: Any, subject: str, fact: str) -> str:
-    """A finding's fact, by the type its subject declares (dates are stored as ISO text)."""
-    declared = SUBJECTS.get(subject)
-    kind = declared.facts[fact].type if declared and fact in declared.facts else None
+def fact_value(value: Any, owner: Rule | str, fact: str) -> str:
+    """A finding's fact, by the type its rule (or subject) declares (dates are stored as ISO
+    text); a rule's own facts (``facts:``) included."""
+    declared = SUBJECTS.get(owner) if isinstance(owner, str) else None
+    known = owner.known_facts() if isinstance(owner, Rule) else declared.facts if declared else {}
+    kind = known[fact].type if fact in known else None
     return formatting.iso_date_text(value) if kind is FactType.DATE else plain(value)
 
 
