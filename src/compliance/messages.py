@@ -88,6 +88,10 @@ MESSAGES: dict[str, str] = {
     "value.bad_boolean": "'{value}' không phải giá trị có/không; hãy ghi 'có' hoặc 'không'.",
     "value.unknown_choice": "Giá trị '{value}' không hợp lệ; chỉ nhận: {choices}.",
     "value.bad_period": "Kỳ '{value}' không hợp lệ; hãy ghi theo dạng NNNN-TT (ví dụ 2024-03).",
+    "value.bad_programme_period": (
+        "Kỳ thực hiện '{value}' không hợp lệ; hãy ghi năm (2024), quý (2024-Q3 hoặc Quý III/2024), "
+        "ngày mốc sơ kết/tổng kết (30/11/2022), hoặc để trống với nhiệm vụ thực hiện một lần."
+    ),
     "value.control_character": (
         "Ô có ký tự điều khiển {char} ở vị trí {position} (ký tự xuống dòng, tab, NUL… không được "
         "phép trong văn bản). Hãy xóa ký tự đó (thường do dán từ phần mềm khác) rồi nạp lại."
