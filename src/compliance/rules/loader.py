@@ -190,18 +190,22 @@ def line_of(data: Any, path: Sequence[str | int]) -> int:
 
 
 SOURCES = "sources"  # the seed documents and their catalogue (rules/documents.py), not rules
+PROGRAMMES = "programmes"  # action programmes and their bodies (compliance.programmes), not rules
 
 
 def rule_files(paths: Sequence[Path]) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` under the given files and folders, sorted (but the sources)."""
+    """Every ``*.yaml``/``*.yml`` under the given files and folders, sorted (but the sources and
+    the programmes, which compliance.programmes reads)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
                 p
                 for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml") and SOURCES not in p.relative_to(path).parts
+                if p.suffix in (".yaml", ".yml")
+                and not {SOURCES, PROGRAMMES} & set(p.relative_to(path).parts)
+                and path.name != PROGRAMMES
             )
-        elif path.exists():
+        elif path.exists() and path.parent.name != PROGRAMMES:
             found.append(path)
     return sorted(found)
