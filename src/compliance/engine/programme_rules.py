@@ -70,6 +70,7 @@ class ProgrammeRule(LoadedRule):
     issuer: str | None  # who issued the programme (documents.yaml): where overdue tasks go
 
     fact_labels = FACT_LABELS
+    fact_values = {"report_status": STATUS_VI}  # how a changed fact reads (followup.texts)
 
 
 def rule_id(programme_id: str, item_id: str) -> str:

@@ -142,7 +142,7 @@ def evaluate_programmes(
                 report = filed.get((owed.period or "", same_body(bodies, unit)))
                 if report is not None and report.status == "done":
                     continue
-                facts = _facts(owed, report, rule)
+                facts = _facts(owed.due, report, rule)
                 findings.append(
                     Finding(
                         rule.id,
@@ -167,9 +167,36 @@ def owing(bodies: BodyRegistry, leads: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(name for lead in leads for name in bodies.owing(lead)))
 
 
-def _facts(owed: Owed, report: Report | None, rule: ProgrammeRule) -> dict[str, Any]:
+def facts_now(
+    conn: Connection, rule: ProgrammeRule, unit: str, period: str, as_of: dt.date
+) -> dict[str, Any]:
+    """The facts of one occurrence owed by ``unit`` as of ``as_of``, whatever its status (what
+    a resolved task says changed). ``period`` is "" for an item's single deadline."""
+    bodies = bodies_for(rule)
+    wanted = same_body(bodies, unit)
+    programme_id, item_id = rule.programme.programme.id, rule.item.item.id
+    report = next(
+        (
+            r
+            for r in read_reports(conn, [programme_id]).get((programme_id, item_id), ())
+            if r.period == period and r.reported_on <= as_of and same_body(bodies, r.body) == wanted
+        ),
+        None,
+    )
+    due = next(
+        (
+            o.due
+            for o in occurrences(rule.programme, rule.item, up_to=as_of)
+            if (o.period or "") == period
+        ),
+        None,
+    )
+    return _facts(due, report, rule)
+
+
+def _facts(due: dt.date | None, report: Report | None, rule: ProgrammeRule) -> dict[str, Any]:
     return {
-        "due": owed.due,
+        "due": due,
         "done_on": report.reported_on if report and report.status == "done" else None,
         "report_status": report.status if report else None,
         "reported_on": report.reported_on if report else None,
