@@ -17,7 +17,7 @@ from compliance.console import console, err_console
 from compliance.engine.findings import Finding
 from compliance.exceptions import ComplianceError
 from compliance.formatting import FINDING_STATUS_VI
-from compliance.rules.loaded import LoadedRule, RulesInvalid
+from compliance.rules.loaded import LoadedRule, Problem, RulesInvalid
 from compliance.rules.validate import load_rules
 
 rules_app = typer.Typer(help="The rule catalogue: validate, test, schema.", no_args_is_help=True)
@@ -36,17 +36,34 @@ def _load(paths: list[Path] | None, programmes: bool = False) -> list[LoadedRule
             return catalogue(paths or ())
         return load_rules(paths or ())
     except RulesInvalid as exc:
-        for problem in exc.problems:
-            err_console.print(escape(str(problem)), highlight=False, soft_wrap=True)
-        err_console.print(f"[red]{len(exc.problems)} lỗi trong tệp quy tắc.[/red]")
-        raise typer.Exit(code=1) from None
+        raise _refused(exc.problems) from None
+
+
+def _refused(problems: list[Problem]) -> typer.Exit:
+    for problem in problems:
+        err_console.print(escape(str(problem)), highlight=False, soft_wrap=True)
+    err_console.print(f"[red]{len(problems)} lỗi trong tệp quy tắc.[/red]")
+    return typer.Exit(code=1)
 
 
 @rules_app.command("validate")
 def validate(paths: PathsArg = None) -> None:
-    """Check rule files; every error as FILE:LINE: message, exit 1 if any."""
-    loaded = _load(paths)
-    console.print(f"{len(loaded)} quy tắc hợp lệ.")
+    """Check rule and programme files; every error as FILE:LINE: message, exit 1 if any."""
+    from compliance.programmes.load import check_programmes
+    from compliance.rules.loaded import default_rules_dir
+
+    try:
+        loaded, problems = load_rules(paths or ()), []
+    except RulesInvalid as exc:
+        loaded, problems = [], exc.problems
+    programmes, found = check_programmes(paths or [default_rules_dir()])
+    if problems or found:
+        raise _refused(sorted([*problems, *found], key=lambda p: (str(p.file), p.line)))
+    items = sum(len(p.items) for p in programmes)
+    console.print(
+        f"{len(loaded)} quy tắc hợp lệ."
+        + (f" {len(programmes)} chương trình ({items} mục) hợp lệ." if programmes else "")
+    )
 
 
 @rules_app.command("schema")

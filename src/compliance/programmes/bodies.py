@@ -28,7 +28,9 @@ from compliance.rules.loaded import Problem, default_rules_dir
 from compliance.rules.loader import LineDict, YamlSyntaxError, line_of, load_yaml
 
 BODIES_FILE = "bodies.yaml"
-Level = Literal["central", "province", "district", "grassroots", "sector", "industrial_zone"]
+Level = Literal[
+    "central", "province", "district", "direct_superior", "grassroots", "sector", "industrial_zone"
+]
 
 
 class _Strict(BaseModel):
@@ -78,6 +80,9 @@ class BodyRegistry:
             for name in (entry.name, *entry.aliases):
                 found.setdefault(key(name), entry)
         return found
+
+    def known_keys(self) -> frozenset[str]:
+        return frozenset(self._names)
 
     def resolve(self, written: str) -> Body | None:
         found = self._names.get(key(written))
