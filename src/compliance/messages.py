@@ -304,6 +304,27 @@ MESSAGES: dict[str, str] = {
     "task.unknown_decision": (
         "Quyết định '{decision}' không hợp lệ; hãy chọn một trong: {choices}."
     ),
+    # programmes: progress reports filed in the review UI (compliance.review.programmes)
+    "programme.not_found": (
+        "Không có chương trình hoặc nhiệm vụ '{name}'. Hãy mở lại trang Chương trình và chọn "
+        "trong danh sách."
+    ),
+    "programme.not_a_lead": (
+        "'{body}' không chủ trì nhiệm vụ này; hãy chọn một cơ quan chủ trì: {leads}."
+    ),
+    "programme.outside_scope": (
+        "Tài khoản của bạn không thuộc '{body}' nên không báo cáo thay cơ quan này được. Hãy "
+        "đăng nhập bằng tài khoản của cơ quan chủ trì."
+    ),
+    "programme.unknown_status": (
+        "Tình hình thực hiện '{status}' không hợp lệ; hãy chọn đã hoàn thành, đang thực hiện "
+        "hoặc chưa thực hiện."
+    ),
+    "programme.date_required": "Hãy nhập ngày báo cáo (ngày hoàn thành hoặc ngày cập nhật).",
+    "programme.bad_period": (
+        "Kỳ '{period}' không hợp lệ; hãy chọn một kỳ trong danh sách (năm, quý hoặc mốc), hoặc để "
+        "trống với nhiệm vụ thực hiện một lần."
+    ),
 }
 
 

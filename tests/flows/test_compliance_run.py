@@ -19,12 +19,12 @@ from sqlalchemy import Engine, func, select, text
 from compliance import db
 from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
+from compliance.engine.programme_rules import catalogue
 from compliance.flows.compliance_run import RunParameters, compliance_run
 from compliance.flows.escalation import escalation_check
 from compliance.followup.manage import update_task
 from compliance.models.followup import FollowUpTask, NotificationTarget, TaskEvent
 from compliance.registry.importer import import_folder
-from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
 
 AS_OF = dt.date(2025, 3, 1)
@@ -79,8 +79,9 @@ def active_tasks(engine: Engine) -> set[tuple[str, str, str]]:
 
 
 def findings(engine: Engine, as_of: dt.date = AS_OF) -> set[tuple[str, str, str]]:
+    """What a run judges: the rules and the programme items (rules/programmes/)."""
     with engine.connect() as conn:
-        return {(f.rule, f.unit, f.period or "") for f in evaluate(conn, load_rules(), as_of)}
+        return {(f.rule, f.unit, f.period or "") for f in evaluate(conn, catalogue(), as_of)}
 
 
 def count(engine: Engine, model: Any) -> int:
@@ -101,6 +102,7 @@ def run(**kwargs: Any) -> dict[str, Any]:
 def test_run_twice_then_fix_one_unit_then_break_it_again(registry, tmp_path):
     first = run()
     assert first["opened"] == len(findings(registry)) > 0
+    assert any("/" in rule for rule, _, _ in active_tasks(registry))  # programme items too
     assert active_tasks(registry) == findings(registry)
     events = count(registry, TaskEvent)
 

@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from compliance import db
 from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
-from compliance.web import api, errors, pages, protect, reports
+from compliance.web import api, errors, pages, programmes, protect, reports
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
@@ -86,6 +86,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.include_router(pages.session_router)
     app.include_router(pages.router)
     app.include_router(reports.router)
+    app.include_router(programmes.router)
     errors.install(app)
     settings = get_settings()
     app.add_middleware(protect.Guard, max_body_bytes=settings.web_max_body_bytes)
