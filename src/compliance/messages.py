@@ -306,8 +306,8 @@ MESSAGES: dict[str, str] = {
     ),
     # programmes: progress reports filed in the review UI (compliance.review.programmes)
     "programme.not_found": (
-        "Không có chương trình hoặc nhiệm vụ '{name}'. Hãy mở lại trang Chương trình và chọn "
-        "trong danh sách."
+        "Không có chương trình hoặc nhiệm vụ '{name}'{hint}. Hãy chọn một chương trình trong "
+        "danh sách (trang Chương trình) hoặc trong rules/programmes/."
     ),
     "programme.not_a_lead": (
         "'{body}' không chủ trì nhiệm vụ này; hãy chọn một cơ quan chủ trì: {leads}."

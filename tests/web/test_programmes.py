@@ -63,6 +63,10 @@ def test_the_grid_shows_each_occurrence_by_status_and_filters_by_lead(site) -> N
     item = client.get(ITEM)
     assert "https://vb.example/a" in item.text and "Đã hoàn thành" in item.text
     assert 'data-testid="report-form"' not in item.text  # a viewer files nothing
+    pdf = client.get(f"/programmes/{PROGRAMME}/report", params={"format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    report = client.get(f"/programmes/{PROGRAMME}/report").text
+    assert "Sơ kết việc thực hiện Chương trình hành động thử" in report
     missing = client.get("/programmes/khong.co", headers={"Accept": "application/json"})
     assert (missing.status_code, missing.json()["code"]) == (404, "programme.not_found")
 

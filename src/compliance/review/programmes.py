@@ -45,8 +45,8 @@ class ProgrammeError(CodedError):
 class ProgrammeNotFound(ProgrammeError):
     http_status = 404
 
-    def __init__(self, name: str) -> None:
-        super().__init__("programme.not_found", name=name)
+    def __init__(self, name: str, hint: str = "") -> None:
+        super().__init__("programme.not_found", name=name, hint=hint)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -172,6 +172,37 @@ async def file_report(
     else:
         request.session["flash"] = {"text": f"Đã ghi báo cáo tiến độ của {body}.", "kind": "ok"}
     return RedirectResponse(back, status_code=303)
+
+
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/programmes/{programme_id}/report")
+def programme_report(
+    request: Request,
+    account: Reader,
+    programme_id: Annotated[Code, Path()],
+    format: Annotated[Literal["html", "pdf", "xlsx"], Query()] = "html",  # noqa: A002
+    kind: Annotated[Literal["so_ket", "tong_ket"], Query()] = "so_ket",
+) -> Response:
+    """The sơ kết (or tổng kết) report of the programme as of today."""
+    from compliance.reports import programme_report as report
+
+    items = _items(request, programme_id)
+    with request.app.state.engine.connect() as conn:
+        data = report.build(conn, items, today(), kind)
+    # A download, like the compliance reports: the HTML carries its own print styles, which
+    # this site's Content-Security-Policy would not apply to a page of its own.
+    name = f"{kind.replace('_', '-')}-{programme_id}-{today().isoformat()}.{format}"
+    return Response(
+        report.render(data, format),
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def evidence_dir() -> FilePath:
