@@ -21,7 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from compliance import db
-from compliance.rules.validate import load_rules
+from compliance.engine.programme_rules import catalogue
 from compliance.settings import get_settings
 from compliance.web import api, errors, pages, programmes, protect, reports
 
@@ -69,7 +69,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
         version="1",
     )
     app.state.engine = db_engine
-    app.state.rules = {r.id: r for r in load_rules()}
+    app.state.rules = {r.id: r for r in catalogue()}  # programme items (PROGRAMME/ITEM) too
     app.state.scopes = {}
     app.state.reports = reports.ReportGate()
     app.add_middleware(

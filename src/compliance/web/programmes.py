@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from compliance.accounts import Account
-from compliance.engine.programme_rules import ProgrammeRule, bodies_for, catalogue
+from compliance.engine.programme_rules import ProgrammeRule, bodies_for
 from compliance.engine.programme_status import STATUS_VI
 from compliance.engine.programmes import owing
 from compliance.registry.contract import REPORT_STATUSES
@@ -35,9 +35,9 @@ REPORT_STATUS_VI = {value: names[0] for value, names in REPORT_STATUSES.items()}
 
 
 def _programmes(request: Request) -> dict[str, list[ProgrammeRule]]:
-    """The programme items, loaded once per application (like its rules)."""
+    """The programme items among the application's rules (loaded once, at its start)."""
     if not hasattr(request.app.state, "programmes"):
-        request.app.state.programmes = review.by_programme(catalogue())
+        request.app.state.programmes = review.by_programme(request.app.state.rules.values())
     return request.app.state.programmes  # type: ignore[no-any-return]
 
 
