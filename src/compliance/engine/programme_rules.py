@@ -118,8 +118,11 @@ def programme_rule(loaded: LoadedProgramme, item: LoadedItem) -> ProgrammeRule:
         tests=[],
     )
     known = documents.catalogue(documents.catalogue_dir(loaded.path)).get(programme.document)
+    # Its programme with this item only: a run hands every rule to its subflows as parameters,
+    # and each rule carrying all its programme's items would make them grow as items squared.
+    own = LoadedProgramme(programme, [item], loaded.path)
     return ProgrammeRule(
-        rule, loaded.path, NOT_DONE, None, loaded, item, known.issuer if known else None
+        rule, loaded.path, NOT_DONE, None, own, item, known.issuer if known else None
     )
 
 
