@@ -77,8 +77,13 @@ def test_same_options_give_identical_bytes_and_another_seed_differs(folder: Path
     assert _files(other)["enterprises.csv"] != _files(folder)["enterprises.csv"]
 
 
+# Progress on the rule folder's programmes, not registry data: a synthetic registry has no
+# programme of its own to report on (tests/engine/test_programmes.py writes its own reports).
+NOT_GENERATED = {"programme_reports"}
+
+
 def test_every_contract_table_is_generated():
-    assert GENERATED_TABLES == tuple(t.name for t in CONTRACT_TABLES)
+    assert GENERATED_TABLES == tuple(t.name for t in CONTRACT_TABLES if t.name not in NOT_GENERATED)
     assert len(GENERATED_TABLES) == 13
     assert {"party_introductions", "chair_elections", "events"} <= set(GENERATED_TABLES)
 

@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 
 from compliance import db
 from compliance.cli_audit import audit_app
+from compliance.cli_programme_report import programme_report_command
 from compliance.cli_programmes import programmes_app
 from compliance.cli_reports import report_command, scorecard_command
 from compliance.cli_rules import evaluate_command, rules_app
@@ -38,6 +39,7 @@ app.add_typer(notify_app, name="notify")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(programmes_app, name="programmes")
+programmes_app.command("report")(programme_report_command)
 app.command("evaluate")(evaluate_command)
 app.command("run")(run_command)
 app.command("escalate")(escalate_command)

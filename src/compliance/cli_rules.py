@@ -28,8 +28,13 @@ PathsArg = Annotated[
 ]
 
 
-def _load(paths: list[Path] | None) -> list[LoadedRule]:
+def _load(paths: list[Path] | None, programmes: bool = False) -> list[LoadedRule]:
+    """The rules of ``paths``; with ``programmes``, the programme items as rules too."""
     try:
+        if programmes:
+            from compliance.engine.programme_rules import catalogue
+
+            return catalogue(paths or ())
         return load_rules(paths or ())
     except RulesInvalid as exc:
         raise _refused(exc.problems) from None
@@ -133,11 +138,17 @@ def evaluate_command(
     ] = Engine.auto,
     history: Annotated[int, typer.Option(min=1, help="Periods judged, newest first.")] = 1,
     rules_path: Annotated[list[Path] | None, typer.Option("--rules", help="Rule files.")] = None,
+    programme: Annotated[
+        list[str] | None, typer.Option(help="Programme id: only its items; repeat.")
+    ] = None,
 ) -> None:
-    """Evaluate on demand and print the findings; changes nothing in the database."""
+    """Evaluate on demand and print the findings; changes nothing in the database.
+
+    Programme items (rules/programmes/) are judged too; ``--rule PROGRAMME_ID/ITEM_ID`` names one.
+    """
     from compliance.engine.evaluate import Selection, evaluate
 
-    loaded = _load(rules_path)
+    loaded = _load(rules_path, programmes=True)
     known = {r.id for r in loaded}
     for rule_id in rule or ():
         if rule_id not in known:
@@ -147,6 +158,7 @@ def evaluate_command(
                 f"[red]Không có quy tắc '{rule_id}'{did_you_mean(rule_id, known)}[/red]"
             )
             raise typer.Exit(code=2)
+    rule = [*(rule or ()), *_programme_items(loaded, programme or ())]
     method = engine.value
     if engine is Engine.auto:
         method = "durable" if unit and len(unit) <= 100 else "sql"
@@ -166,6 +178,8 @@ def evaluate_command(
     except ComplianceError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=1) from None
+    finally:
+        database.dispose()  # no connection left to the garbage collector
     _print_findings(findings, output, explain)
 
 
@@ -181,6 +195,25 @@ def _write_jsonl(findings: list[Finding], explain: bool) -> None:
         batch = findings[start : start + _JSONL_BATCH]
         out.write("".join([encode(f.as_dict(explain)) + "\n" for f in batch]))
     out.flush()
+
+
+def _unknown(text: str, word: str, known: set[str]) -> None:
+    from compliance.formatting import did_you_mean
+
+    err_console.print(f"[red]{escape(text)}{escape(did_you_mean(word, known))}[/red]")
+    raise typer.Exit(code=2)
+
+
+def _programme_items(loaded: list[LoadedRule], programmes: list[str]) -> list[str]:
+    """The rule ids of the items of ``programmes`` (an unknown programme exits with code 2)."""
+    from compliance.engine.programme_rules import ProgrammeRule
+
+    items = [r for r in loaded if isinstance(r, ProgrammeRule)]
+    ids = {r.programme.programme.id for r in items}
+    for wanted in programmes:
+        if wanted not in ids:
+            _unknown(f"Không có chương trình '{wanted}'", wanted, ids)
+    return [r.id for r in items if r.programme.programme.id in programmes]
 
 
 def _print_findings(findings: list[Finding], output: FindingFormat, explain: bool) -> None:

@@ -88,8 +88,8 @@ def run_command(
 
 
 def _check(parameters: Any) -> None:
+    from compliance.engine.programme_rules import catalogue
     from compliance.followup.guard import check_request
-    from compliance.rules.validate import load_rules
 
     engine = db.make_engine()
     try:
@@ -97,7 +97,7 @@ def _check(parameters: Any) -> None:
         with engine.connect() as conn:
             check_request(
                 conn,
-                (r.id for r in load_rules()),
+                (r.id for r in catalogue()),  # programme items too: PROGRAMME_ID/ITEM_ID
                 as_of=parameters.day(),
                 rules=parameters.rules,
                 units=parameters.units,

@@ -16,6 +16,8 @@
     ├── LoginThrottled              account.throttled_* (429)      (compliance.accounts)
     ├── ReportError                 report.* — a report that cannot be written
     │                               (compliance.reports.files)
+    ├── ProgrammeError              programme.* — a progress report that was not filed
+    │                               (compliance.review.programmes)
     ├── RulesInvalid                rules.invalid — rule files with FILE:LINE problems
     ├── YamlSyntaxError             rules.yaml_syntax              (compliance.rules.*)
     ├── ConditionError              rules.condition                (compliance.vocabulary)

@@ -88,6 +88,10 @@ MESSAGES: dict[str, str] = {
     "value.bad_boolean": "'{value}' không phải giá trị có/không; hãy ghi 'có' hoặc 'không'.",
     "value.unknown_choice": "Giá trị '{value}' không hợp lệ; chỉ nhận: {choices}.",
     "value.bad_period": "Kỳ '{value}' không hợp lệ; hãy ghi theo dạng NNNN-TT (ví dụ 2024-03).",
+    "value.bad_programme_period": (
+        "Kỳ thực hiện '{value}' không hợp lệ; hãy ghi năm (2024), quý (2024-Q3 hoặc Quý III/2024), "
+        "ngày mốc sơ kết/tổng kết (30/11/2022), hoặc để trống với nhiệm vụ thực hiện một lần."
+    ),
     "value.control_character": (
         "Ô có ký tự điều khiển {char} ở vị trí {position} (ký tự xuống dòng, tab, NUL… không được "
         "phép trong văn bản). Hãy xóa ký tự đó (thường do dán từ phần mềm khác) rồi nạp lại."
@@ -354,6 +358,27 @@ MESSAGES: dict[str, str] = {
     "task.bulk_unconfirmed": (
         "Thay đổi hàng loạt chưa được xác nhận ({chosen} việc đã chọn). Hãy bấm Áp dụng và xác "
         "nhận số việc."
+    ),
+    # programmes: progress reports filed in the review UI (compliance.review.programmes)
+    "programme.not_found": (
+        "Không có chương trình hoặc nhiệm vụ '{name}'{hint}. Hãy chọn một chương trình trong "
+        "danh sách (trang Chương trình) hoặc trong rules/programmes/."
+    ),
+    "programme.not_a_lead": (
+        "'{body}' không chủ trì nhiệm vụ này; hãy chọn một cơ quan chủ trì: {leads}."
+    ),
+    "programme.outside_scope": (
+        "Tài khoản của bạn không thuộc '{body}' nên không báo cáo thay cơ quan này được. Hãy "
+        "đăng nhập bằng tài khoản của cơ quan chủ trì."
+    ),
+    "programme.unknown_status": (
+        "Tình hình thực hiện '{status}' không hợp lệ; hãy chọn đã hoàn thành, đang thực hiện "
+        "hoặc chưa thực hiện."
+    ),
+    "programme.date_required": "Hãy nhập ngày báo cáo (ngày hoàn thành hoặc ngày cập nhật).",
+    "programme.bad_period": (
+        "Kỳ '{period}' không hợp lệ; hãy chọn một kỳ trong danh sách (năm, quý hoặc mốc), hoặc để "
+        "trống với nhiệm vụ thực hiện một lần."
     ),
 }
 

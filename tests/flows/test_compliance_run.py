@@ -19,12 +19,12 @@ from sqlalchemy import Engine, func, select, text
 from compliance import db
 from compliance.engine.cases import write_registry
 from compliance.engine.evaluate import evaluate
+from compliance.engine.programme_rules import catalogue
 from compliance.flows.compliance_run import RunParameters, compliance_run
 from compliance.flows.escalation import escalation_check
 from compliance.followup.manage import update_task
 from compliance.models.followup import FollowUpTask, NotificationTarget, TaskEvent
 from compliance.registry.importer import import_folder
-from compliance.rules.validate import load_rules
 from compliance.settings import get_settings
 
 AS_OF = dt.date(2025, 3, 1)
@@ -79,8 +79,9 @@ def active_tasks(engine: Engine) -> set[tuple[str, str, str]]:
 
 
 def findings(engine: Engine, as_of: dt.date = AS_OF) -> set[tuple[str, str, str]]:
+    """What a run judges: the rules and the programme items (rules/programmes/)."""
     with engine.connect() as conn:
-        return {(f.rule, f.unit, f.period or "") for f in evaluate(conn, load_rules(), as_of)}
+        return {(f.rule, f.unit, f.period or "") for f in evaluate(conn, catalogue(), as_of)}
 
 
 def count(engine: Engine, model: Any) -> int:
@@ -101,6 +102,7 @@ def run(**kwargs: Any) -> dict[str, Any]:
 def test_run_twice_then_fix_one_unit_then_break_it_again(registry, tmp_path):
     first = run()
     assert first["opened"] == len(findings(registry)) > 0
+    assert any("/" in rule for rule, _, _ in active_tasks(registry))  # programme items too
     assert active_tasks(registry) == findings(registry)
     events = count(registry, TaskEvent)
 
@@ -324,7 +326,10 @@ def test_digests_link_each_body_to_its_tasks_and_count_in_vietnamese(registry, m
     monkeypatch.setenv("COMPLIANCE_BASE_URL", "https://giamsat.example.vn/")
     get_settings.cache_clear()
     result = run(dry_run=True)
-    kcn = next(d for d in result["digests"] if "Công đoàn các Khu công nghiệp" in d.splitlines()[0])
+    # the union's own digest (a programme's class lead names these unions too)
+    kcn = next(
+        d for d in result["digests"] if d.startswith("Kính gửi: Công đoàn các Khu công nghiệp\n")
+    )
     assert "https://giamsat.example.vn/units?assignee=KCN-80" in kcn
 
 

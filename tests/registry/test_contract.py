@@ -32,6 +32,7 @@ CONTRACT = {
     "conferences": "id enterprise_tax_code kind date",
     "fee_payments": "enterprise_tax_code period due_on amount_due amount_paid",
     "complaints": "id union_code received_on accepted_on complex resolved_on",
+    "programme_reports": "programme item period body reported_on status evidence note",
 }
 
 

@@ -14,6 +14,7 @@ PYTHON_TYPE = {
     Kind.TEXT: str,
     Kind.CHOICE: str,
     Kind.PERIOD: str,
+    Kind.PROGRAMME_PERIOD: str,
     Kind.COUNT: int,
     Kind.YEAR: int,
     Kind.AMOUNT: float,

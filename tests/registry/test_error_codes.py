@@ -138,6 +138,15 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, int | None, str | None
         ("fee_payments.csv", 2, "period"),
         False,
     ),
+    "value.bad_programme_period": (
+        _table(
+            "programme_reports",
+            ["programme", "item", "period", "body", "reported_on", "status"],
+            ["p1", "1", "Quý V/2024", "Tỉnh ủy", "2024-10-01", "done"],
+        ),
+        ("programme_reports.csv", 2, "period"),
+        False,
+    ),
     "row.too_many_cells": (
         _text("enterprises.csv", b"tax_code,workers\nE1,3,extra\n"),
         ("enterprises.csv", 2, None),

@@ -59,6 +59,22 @@ def minimal_report() -> ReportData:
     )  # fmt: skip
 
 
+def _programme_context(document: Document) -> dict:
+    """The sơ kết report (reports/programme_report.py) with one late item."""
+    from compliance.engine.programme_status import STATUS_VI
+    from compliance.reports.programme_report import (
+        GROUPS,
+        ItemLine,
+        ProgrammeReportData,
+        Section,
+    )
+
+    line = ItemLine("1", "Nhiệm vụ <b>một</b>", "Quý III/2023", ["Ban A"], "late", ["Ban A"])
+    data = ProgrammeReportData(DAY, document, "Chương trình", "Chương trình hành động",
+                               [Section("II.2", {"late": [line]})])  # fmt: skip
+    return {"report": data, "groups": GROUPS, "status_vi": STATUS_VI}
+
+
 def test_every_template_renders_with_a_minimal_context():
     report = minimal_report()
     add_charts(report)
@@ -72,6 +88,7 @@ def test_every_template_renders_with_a_minimal_context():
         "_overdue.html.j2": {"report": report},
         "_scorecard.html.j2": {"report": report, "scorecard": report.scorecards[0]},
         "_style.css.j2": {},
+        "programme_report.html.j2": _programme_context(report.document),
     }
     rendered = {name: env.get_template(name).render(**ctx) for name, ctx in contexts.items()}
     bars = charts.bars(env, report.scorecards[0])

@@ -146,8 +146,8 @@ def test_a_malformed_fact_is_refused_with_file_line_and_a_suggestion(
         ("during: period", "during: periodic", "facts.checks.during"),
         ("count: inspections", "count: [inspections]", "facts.checks.count"),
         ("facts:\n  checks:", "facts:\n  - checks:", "facts:"),
-        ("    match: {target_code: code}\n", "", "missing key 'facts.checks.match'"),
-        ("    label: số lần kiểm tra", "    lable: số lần kiểm tra", "unknown key 'lable'"),
+        ("    match: {target_code: code}\n", "", "thiếu khóa 'facts.checks.match'"),
+        ("    label: số lần kiểm tra", "    lable: số lần kiểm tra", "khóa 'lable' không có"),
     ],
 )
 def test_a_misshapen_fact_is_a_schema_problem_not_a_traceback(tmp_path, old, new, message):
@@ -176,7 +176,7 @@ def test_a_fact_is_visible_to_its_own_rule_only(tmp_path):
     with pytest.raises(RulesInvalid) as info:
         load_rules([tmp_path])
     assert {p.file.name for p in info.value.problems} == {"b.yaml"}
-    assert any("unknown fact 'checks'" in p.message for p in info.value.problems)
+    assert any("không có dữ kiện 'checks'" in p.message for p in info.value.problems)
 
 
 def test_the_schema_documents_facts():

@@ -25,6 +25,8 @@ from sqlalchemy.sql import Select
 from compliance.engine.durable import judge_durable
 from compliance.engine.findings import Finding
 from compliance.engine.plan import Plan
+from compliance.engine.programme_rules import ProgrammeRule
+from compliance.engine.programmes import evaluate_programmes
 from compliance.memory import gc_paused
 from compliance.rules.loaded import LoadedRule
 from compliance.rules.templates import attribute_uses
@@ -97,6 +99,8 @@ def plans(
     result = []
     for loaded in rules:
         rule = loaded.rule
+        if isinstance(loaded, ProgrammeRule):
+            continue  # judged by engine.programmes, not by a statement over a subject
         if scope.rules and rule.id not in scope.rules or not rule.in_force(as_of):
             continue
         subject = SUBJECTS[rule.applies_to.subject]
@@ -250,6 +254,10 @@ def _evaluate(
             findings.extend(
                 _finding(plan, row, s) for row, s in zip(rows, statuses, strict=True) if s
             )
+    items = [r for r in rules if isinstance(r, ProgrammeRule)]
+    # Once per evaluation: a partitioned run gives them to the share of the rest (no province).
+    if items and period is None and (scope.partition is None or scope.partition.rest):
+        findings.extend(evaluate_programmes(conn, items, as_of, scope, history))
     return sorted(findings, key=lambda f: (f.rule, f.unit, f.period or ""))
 
 

@@ -30,6 +30,7 @@ from compliance import db
 from compliance.engine import partition
 from compliance.engine.evaluate import Selection, evaluate
 from compliance.engine.findings import Finding
+from compliance.engine.programme_rules import catalogue
 from compliance.exceptions import ComplianceError
 from compliance.followup import guard
 from compliance.followup import notify as notifications
@@ -39,7 +40,6 @@ from compliance.reports import artifacts as reports_artifacts
 from compliance.reports.files import write_run_reports
 from compliance.rules.loaded import LoadedRule
 from compliance.rules.model import Family
-from compliance.rules.validate import load_rules
 from compliance.settings import TIMEZONE, get_settings
 
 # Large in-memory values pass between these tasks: never hash or persist them.
@@ -99,7 +99,8 @@ def registry() -> Iterator[Engine]:
 
 @task(name="load-rules", **STEP)
 def load_catalogue() -> list[LoadedRule]:
-    rules = load_rules()
+    """The rule files and the programme items (rules/programmes/), judged alike."""
+    rules = catalogue()
     get_run_logger().info("Loaded %d rules: %s", len(rules), ", ".join(r.id for r in rules))
     return rules
 

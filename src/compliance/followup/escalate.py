@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select, update
 from compliance import chain
 from compliance.followup import lifecycle, texts
 from compliance.followup.lifecycle import Action, Event
+from compliance.followup.programme_tasks import issuer_body
 from compliance.followup.responsible import Body, Hierarchy
 from compliance.followup.runs import (
     DryRun,
@@ -52,7 +53,9 @@ def escalate_overdue(
             events = []
             new_due = as_of + dt.timedelta(days=extension_days)
             for task in overdue:
-                above = hierarchy.escalate(Body(task.responsible_kind, task.responsible_code))
+                above = issuer_body(task) or hierarchy.escalate(
+                    Body(task.responsible_kind, task.responsible_code)
+                )
                 status = lifecycle.apply(task.status, Event.OVERDUE)
                 values = {
                     "status": status,

@@ -13,6 +13,7 @@ from typing import Any
 
 from compliance.engine import evaluate as engine
 from compliance.engine.findings import Finding
+from compliance.followup import programme_tasks
 from compliance.followup.context import SyncContext
 from compliance.followup.runs import Key, period_key
 from compliance.models.followup import ACTIVE_STATUSES
@@ -44,6 +45,7 @@ def older_periods(ctx: SyncContext, existing: dict[Key, Any]) -> dict[Key, Findi
             scope = engine.Selection.of(units=chunk, province=ctx.request.scope.province)
             for f in engine.evaluate(ctx.conn, [loaded], ctx.as_of, scope, period=period):
                 result[(f.rule, f.unit, period_key(f))] = f
+    result.update(programme_tasks.older_periods(ctx, existing))
     return result
 
 
@@ -51,8 +53,9 @@ def current_facts(ctx: SyncContext, tasks: list[Any]) -> dict[Key, dict[str, Any
     """The facts of each task's unit and period as of the run; a unit no longer judged is absent."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for task in tasks:
-        groups[(task.rule, task.period_key)].append(task.unit)
-    result: dict[Key, dict[str, Any]] = {}
+        if not programme_tasks.is_programme(ctx.rules.get(task.rule)):
+            groups[(task.rule, task.period_key)].append(task.unit)
+    result: dict[Key, dict[str, Any]] = programme_tasks.current_facts(ctx, tasks)
     for (rule_id, label), units in groups.items():
         loaded = ctx.rules[rule_id]
         period = (

@@ -14,12 +14,17 @@ from sqlalchemy import Connection, bindparam, select
 
 from compliance.engine.findings import Finding
 from compliance.models.registry import SQLModel
+from compliance.programmes.bodies import registry
 from compliance.registry.hierarchy import superiors_on
 from compliance.rules.model import Responsible
 from compliance.vocabulary.facts import SUBJECTS, enterprise_owned
 from compliance.vocabulary.subjects import grassroots_of, union_active
 
 _MAX_DEPTH = 10
+# Bodies of programme items (followup.programme_tasks): the code of rules/programmes/bodies.yaml,
+# or the name as written when it names no listed body.
+PROGRAMME_LEAD = "programme_lead"
+PROGRAMME_ISSUER = "programme_issuer"
 UNION_SUBJECT = "union"  # a union's own obligations: it handles them itself
 ENTERPRISE_OWNED = frozenset(s.name for s in enterprise_owned())
 
@@ -77,6 +82,8 @@ class Hierarchy:
             grassroots_of(u, u.c.enterprise_tax_code), union_active(u, day)
         )
         h.grassroots.update(dict(conn.execute(linked).all()))
+        for body in registry().bodies:  # programme tasks' bodies are named like unions'
+            h.names.setdefault(body.code, body.name)
         return h
 
     def load_owners(self, conn: Connection, subject: str, ids: Iterable[str]) -> None:

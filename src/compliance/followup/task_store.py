@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 
 from compliance.bulk import insert_rows
 from compliance.engine.findings import Finding
-from compliance.followup import lifecycle, reevaluate, texts
+from compliance.followup import lifecycle, programme_tasks, reevaluate, texts
 from compliance.followup.context import SyncContext
 from compliance.followup.lifecycle import NEW, Action, Event
 from compliance.followup.responsible import Body, subject_of
@@ -133,6 +133,8 @@ def resolve(ctx: SyncContext, tasks: list[Any]) -> None:
 
 def responsible_for(ctx: SyncContext, finding: Finding) -> Body:
     assert finding.loaded is not None
+    if programme_tasks.is_programme(finding.loaded):
+        return programme_tasks.lead_body(finding)
     return ctx.hierarchy.responsible(
         finding.loaded.rule.follow_up.responsible,
         subject_of(finding),

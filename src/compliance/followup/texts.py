@@ -64,13 +64,18 @@ def escalation_note(days_overdue: int, from_label: str, to_label: str) -> str:
 def what_changed(loaded: LoadedRule, before: dict[str, Any], after: dict[str, Any] | None) -> str:
     if after is None:
         return NO_LONGER_APPLIES
-    facts = loaded.facts  # the subject's and the rule's own (facts:)
+    # A programme item's facts are no subject's: its rule names them (engine.programme_rules).
+    labels = getattr(loaded, "fact_labels", None) or {
+        name: fact.label_vi for name, fact in loaded.facts.items()
+    }
+    values: dict[str, dict[Any, str]] = getattr(loaded, "fact_values", {})
     changes = []
     for name, new in after.items():
         old = before.get(name)
         if _comparable(old) != _comparable(new):
-            label = facts[name].label_vi if name in facts else name
-            changes.append(f"{label}: {shown(old)} → {shown(new)}")
+            spelled = values.get(name, {})
+            old_text, new_text = spelled.get(old, shown(old)), spelled.get(new, shown(new))
+            changes.append(f"{labels.get(name, name)}: {old_text} → {new_text}")
     return "; ".join(changes) or NO_LONGER_VIOLATED
 
 

@@ -194,3 +194,23 @@ class Event(SQLModel, table=True):
     kind: str
     date: dt.date | None = None
     note: str | None = None
+
+
+class ProgrammeReport(SQLModel, table=True):
+    """How far a lead body has got with a programme item for a period (registry-format.md).
+
+    ``period`` is ``""`` for an item's single deadline: it is part of the key, and a key part
+    may not be NULL. ``programme``/``item`` name rule files, not rows, so they carry no foreign
+    key; ``body`` is the lead body as the programme writes it.
+    """
+
+    __tablename__ = "programme_reports"
+
+    programme: str = Field(primary_key=True)
+    item: str = Field(primary_key=True)
+    period: str = Field(default="", primary_key=True)
+    body: str = Field(primary_key=True)
+    reported_on: dt.date
+    status: str
+    evidence: str | None = None
+    note: str | None = None

@@ -37,6 +37,11 @@ _INTEGRAL_DECIMAL = re.compile(r"([+-]?\d+)[.,]0+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 _VN_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _PERIOD = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")
+_YEAR = re.compile(r"(?:nam\s*)?(\d{4})")
+_QUARTER = re.compile(  # on folded text: "2024-Q3" is "2024 q3", "Quý III/2024" "quy iii/2024"
+    r"(\d{4})\s*q\s*([1-4])|(?:quy|q)\s*(i{1,3}|iv|[1-4])\s*(?:/|nam)?\s*(\d{4})"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 CONTROL = CONTROL_CHARACTERS
 # The database columns are 32-bit on PostgreSQL: a larger count would fail at the write.
 MAX_COUNT = 2_147_483_647
@@ -184,6 +189,37 @@ def parse_period(value: Any) -> str | None:
     if not 1 <= int(month) <= 12:
         raise _fail("value.bad_period", value)
     return f"{int(year):04d}-{int(month):02d}"
+
+
+def parse_programme_period(value: Any) -> str:
+    """The period a programme report covers, as the evaluation names it.
+
+    ``2024`` (``năm 2024``) a year; ``2024-Q3`` (``Quý III/2024``, ``Q3/2024``, ``quý 3 năm
+    2024``) a quarter; a date (``30/11/2022``) a review milestone, written ``2022-11-30``. An
+    empty cell is an item's single deadline and becomes ``""``: the period is part of the key,
+    and a key part may not be NULL (PostgreSQL refuses it, SQLite would never match it again).
+    """
+    if value is None:
+        return ""
+    if type(value) is int or (type(value) is float and value.is_integer()):
+        value = str(int(value))
+    if isinstance(value, dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if not isinstance(value, str):
+        raise _fail("value.bad_programme_period", value)
+    folded = fold(value)
+    if match := _YEAR.fullmatch(folded):
+        return match.group(1)
+    if match := _QUARTER.fullmatch(folded):
+        year, quarter = match.group(1, 2) if match.group(1) else match.group(4, 3)
+        number = _ROMAN.get(quarter) or int(quarter)
+        return f"{year}-Q{number}"
+    try:
+        day = parse_date(value)
+    except PydanticCustomError:
+        raise _fail("value.bad_programme_period", value) from None
+    assert day is not None
+    return day.isoformat()
 
 
 _BOOLEANS = {

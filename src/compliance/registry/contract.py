@@ -26,6 +26,7 @@ class Kind(StrEnum):
     BOOL = "bool"
     CHOICE = "choice"
     PERIOD = "period"  # YYYY-MM
+    PROGRAMME_PERIOD = "programme_period"  # 2024, 2024-Q3, 2024-11-30 (a milestone) or "" (none)
 
 
 @dataclass(frozen=True)
@@ -435,6 +436,47 @@ EVENTS = Table(
     ),
 )
 
+# Programme items (registry-format.md, "Programme items"): how far a lead body has got with an
+# item, for a period. ``period`` is in the key and empty for an item's single deadline; it is
+# stored as "" (a key part may not be NULL), see cells.parse_programme_period.
+REPORT_STATUSES: dict[str, tuple[str, ...]] = {
+    "done": ("Đã hoàn thành", "Hoàn thành", "Đã thực hiện", "Xong"),
+    "in_progress": ("Đang thực hiện", "Đang triển khai", "Chưa xong"),
+    "not_done": ("Chưa thực hiện", "Chưa triển khai", "Không thực hiện"),
+}
+
+PROGRAMME_REPORTS = Table(
+    "programme_reports",
+    "Tiến độ chương trình hành động",
+    key=("programme", "item", "period", "body"),
+    aliases=("tien_do_chuong_trinh", "Báo cáo tiến độ", "Tiến độ thực hiện"),
+    columns=(
+        Column("programme", Kind.TEXT, "Mã chương trình", ("Chương trình",), True),
+        Column("item", Kind.TEXT, "Mã nhiệm vụ", ("Nhiệm vụ", "Mục", "Số thứ tự nhiệm vụ"), True),
+        Column("period", Kind.PROGRAMME_PERIOD, "Kỳ thực hiện", ("Kỳ", "Kỳ báo cáo", "Năm/Quý")),
+        Column(
+            "body",
+            Kind.TEXT,
+            "Cơ quan chủ trì",
+            ("Cơ quan", "Đơn vị chủ trì", "Cơ quan báo cáo"),
+            True,
+        ),
+        Column("reported_on", Kind.DATE, "Ngày báo cáo", ("Ngày", "Ngày cập nhật"), True),
+        Column(
+            "status",
+            Kind.CHOICE,
+            "Tình hình thực hiện",
+            ("Trạng thái", "Tình trạng", "Kết quả thực hiện"),
+            True,
+            choices=REPORT_STATUSES,
+        ),
+        Column(
+            "evidence", Kind.TEXT, "Minh chứng", ("Tài liệu minh chứng", "Đường dẫn minh chứng")
+        ),
+        Column("note", Kind.TEXT, "Ghi chú", ("Nội dung báo cáo",)),
+    ),
+)
+
 # Dependency order: a table comes after every table it references.
 TABLES: tuple[Table, ...] = (
     ENTERPRISES,
@@ -450,6 +492,7 @@ TABLES: tuple[Table, ...] = (
     PARTY_INTRODUCTIONS,
     CHAIR_ELECTIONS,
     EVENTS,
+    PROGRAMME_REPORTS,
 )
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 

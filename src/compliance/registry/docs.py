@@ -24,6 +24,7 @@ _KIND_VI = {
     Kind.BOOL: "có/không",
     Kind.CHOICE: "một trong các giá trị bên dưới",
     Kind.PERIOD: "kỳ NNNN-TT (nhận TT/NNNN)",
+    Kind.PROGRAMME_PERIOD: "kỳ: NNNN, NNNN-Q3 (nhận Quý III/NNNN), ngày mốc; trống: một lần",
 }
 
 

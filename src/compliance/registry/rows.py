@@ -62,6 +62,7 @@ _PARSERS: dict[Kind, cells.Parser] = {
     Kind.DATE: cells.parse_date,
     Kind.BOOL: cells.parse_bool,
     Kind.PERIOD: cells.parse_period,
+    Kind.PROGRAMME_PERIOD: cells.parse_programme_period,
 }
 _choice_parsers: dict[tuple[str, tuple[str, ...]], cells.Parser] = {}
 
@@ -97,6 +98,8 @@ def _column_type(column: Column) -> Any:
             return annotated(bool, _PARSERS[Kind.BOOL])
         case Kind.PERIOD:
             return annotated(str, _PARSERS[Kind.PERIOD])
+        case Kind.PROGRAMME_PERIOD:
+            return annotated(str, _PARSERS[Kind.PROGRAMME_PERIOD])
         case Kind.CHOICE:
             assert column.choices is not None
             return annotated(Literal[tuple(column.choices)], column_parser(column))

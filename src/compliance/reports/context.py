@@ -185,9 +185,9 @@ def latest_run(conn: Connection, as_of: dt.date, province: str | None) -> Any:
 
 
 def _catalogue() -> dict[str, LoadedRule]:
-    from compliance.rules.validate import load_rules
+    from compliance.engine.programme_rules import catalogue
 
-    return {r.id: r for r in load_rules()}
+    return {r.id: r for r in catalogue()}  # programme items by their text too
 
 
 def findings_by_rule(
@@ -210,9 +210,9 @@ def findings_by_rule(
         source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
     else:
         from compliance.engine.evaluate import Selection, evaluate
-        from compliance.rules.validate import load_rules
+        from compliance.engine.programme_rules import catalogue
 
-        for finding in evaluate(conn, load_rules(), as_of, Selection.of(province=province)):
+        for finding in evaluate(conn, catalogue(), as_of, Selection.of(province=province)):
             counts[(finding.rule, finding.province_code or "", finding.status)] += 1
         source = ("Chưa có lần rà soát nào được ghi đến ngày này: phát hiện được tính trực tiếp "
                   "từ sổ đăng ký (không ghi vào cơ sở dữ liệu).")  # fmt: skip

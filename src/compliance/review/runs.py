@@ -18,12 +18,12 @@ from sqlalchemy import Engine, select, update
 
 from compliance import chain, db
 from compliance.accounts import Account
+from compliance.engine.programme_rules import catalogue
 from compliance.exceptions import RunRefused
 from compliance.followup import guard
 from compliance.models.accounts import AuditEntry, Role, RunRequest, RunRequestStatus
 from compliance.orchestration import load_flows
 from compliance.review.scope import Scope
-from compliance.rules.validate import load_rules
 from compliance.settings import today
 
 
@@ -54,7 +54,7 @@ def request_run(
         # What does not exist is said first: "outside your scope" would send a typo hunting.
         guard.check_request(
             conn,
-            (r.id for r in load_rules()),
+            (r.id for r in catalogue()),  # programme items (PROGRAMME_ID/ITEM_ID) too
             as_of=as_of or today(),
             rules=[rule] if rule else [],
             units=[unit] if unit else [],

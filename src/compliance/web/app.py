@@ -21,9 +21,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from compliance import db
-from compliance.rules.validate import load_rules
+from compliance.engine.programme_rules import catalogue
 from compliance.settings import get_settings
-from compliance.web import api, board, errors, pages, preview, protect, reports
+from compliance.web import api, board, errors, pages, preview, programmes, protect, reports
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
@@ -69,7 +69,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
         version="1",
     )
     app.state.engine = db_engine
-    app.state.rules = {r.id: r for r in load_rules()}
+    app.state.rules = {r.id: r for r in catalogue()}  # programme items (PROGRAMME/ITEM) too
     app.state.scopes = {}
     app.state.reports = reports.ReportGate()
     app.add_middleware(
@@ -88,6 +88,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(preview.router)
+    app.include_router(programmes.router)
     errors.install(app)
     settings = get_settings()
     app.add_middleware(protect.Guard, max_body_bytes=settings.web_max_body_bytes)
