@@ -120,6 +120,7 @@ def test_scope_by_rule_unit_and_province(registry_dir):
         "union_fee.paid",  # 500.000 đồng still owed for 2025-01
         "collective_agreement.in_force",  # a union but no agreement
         "workers_conference.annual",  # a union all of 2024, no conference
+        "dialogue.annual",  # nor a dialogue (a conference of kind dialogue)
     }
 
 

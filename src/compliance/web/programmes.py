@@ -23,9 +23,9 @@ from compliance.engine.programmes import owing
 from compliance.registry.contract import REPORT_STATUSES
 from compliance.review import programmes as review
 from compliance.settings import get_settings, today
-from compliance.web.auth import READERS, check_csrf, csrf_token, require, scope_of
+from compliance.web import pages
+from compliance.web.auth import READERS, check_csrf, require
 from compliance.web.fields import Code, FormDate, Name, Note
-from compliance.web.render import templates
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Account, Depends(require(*READERS))]
@@ -56,21 +56,9 @@ def _item(request: Request, programme_id: str, item_id: str) -> ProgrammeRule:
 
 
 def _page(request: Request, name: str, account: Account, **context: Any) -> HTMLResponse:
-    flash = request.session.pop("flash", None)
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            "account": account,
-            "csrf": csrf_token(request),
-            "flash": flash,
-            "scope": scope_of(request, account),
-            "rules": request.app.state.rules,
-            "today": today(),
-            "cell_vi": STATUS_VI,
-            "report_vi": REPORT_STATUS_VI,
-            **context,
-        },
+    """The review UI's page frame, with the programme grid's status names."""
+    return pages._page(
+        request, name, account, cell_vi=STATUS_VI, report_vi=REPORT_STATUS_VI, **context
     )
 
 
