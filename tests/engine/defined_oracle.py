@@ -87,8 +87,9 @@ def defined_rules(draw: st.DrawFn, as_of: dt.date) -> dict[str, Any]:
         definition["date"] = date
     of_is_date = of in dates
     if aggregate in ("count", "sum"):
+        thresholds = [0, 1, 2] if aggregate == "count" else [0, 999, 1000, 1500000]
         condition = {"fact": "own", draw(st.sampled_from(["lt", "gte", "eq"])):
-                     draw(st.sampled_from([0, 1, 2, 1000, 1500000]))}  # fmt: skip
+                     draw(st.sampled_from(thresholds))}  # fmt: skip
     elif aggregate == "exists":
         condition = {"fact": "own", "eq": draw(st.booleans())}
     elif draw(st.booleans()):
@@ -125,6 +126,8 @@ def example_rule(
 
 
 def _value(value: Any, params: dict[str, Any]) -> Any:
+    if value in params:  # the day judged and the period's bounds
+        return params[value]
     if isinstance(value, str) and value.startswith("$"):
         value = params[value[1:]]["default"]
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -151,10 +154,16 @@ def fact_value(
     date = definition.get("date", "date")
     where = definition.get("where", {})
     during = definition.get("during", "ever")
+    days = {
+        "$as_of": as_of,
+        "$period_start": bounds and bounds[0],
+        "$period_end": bounds and bounds[1],
+    }
+    params = {**rule["parameters"], **days}
     kept = [
         r for r in rows
         if all(r.get(mine) == unit[theirs] for mine, theirs in definition["match"].items())
-        and all(_keeps(r, c, raw, rule["parameters"]) for c, raw in where.items())
+        and all(_keeps(r, c, raw, params) for c, raw in where.items())
         and (during == "ever"
              or during == "as_of" and r.get(date) is not None and r[date] <= as_of
              or during == "period" and oracle.inside(r.get(date), *bounds))
@@ -178,19 +187,30 @@ def holds(condition: dict[str, Any], value: Any) -> bool:
     return value is not None and OPS[op](value, threshold)
 
 
-def findings(rule: dict[str, Any], registry: dict[str, list[Row]], as_of: dt.date) -> set[Any]:
+def values(rule: dict[str, Any], registry: dict[str, list[Row]], as_of: dt.date) -> dict[str, Any]:
+    """The fact's value for every unit of the subject."""
     table, code, _ = SOURCES[rule["applies_to"]["subject"]]
     ((_, definition),) = rule["facts"].items()
     source = next(a for a in ("count", "exists", "sum", "min", "max") if a in definition)
     rows = registry.get(definition[source], [])
+    bounds = period_of(rule, as_of)[0]
+    return {
+        unit[code]: fact_value(rule, unit, rows, bounds, as_of) for unit in registry.get(table, [])
+    }
+
+
+def period_of(rule: dict[str, Any], as_of: dt.date) -> tuple[Any, str | None]:
     period = rule["period"]
     if period == "none":
-        bounds, label = None, None
-    else:
-        start, end, label = (oracle.last_year if period == "year" else oracle.last_quarter)(as_of)
-        bounds = (start, end)
+        return None, None
+    start, end, label = (oracle.last_year if period == "year" else oracle.last_quarter)(as_of)
+    return (start, end), label
+
+
+def findings(rule: dict[str, Any], registry: dict[str, list[Row]], as_of: dt.date) -> set[Any]:
+    label = period_of(rule, as_of)[1]
     return {
-        (rule["id"], unit[code], label, "violation")
-        for unit in registry.get(table, [])
-        if holds(rule["violation"], fact_value(rule, unit, rows, bounds, as_of))
+        (rule["id"], unit, label, "violation")
+        for unit, value in values(rule, registry, as_of).items()
+        if holds(rule["violation"], value)
     }

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from compliance import db
-from compliance.engine.evaluate import Selection, evaluate
+from compliance.engine.evaluate import Selection, evaluate, plans, unit_facts
 from compliance.registry.contract import TABLES_BY_NAME
 from compliance.registry.importer import import_folder
 from compliance.registry.summary import STORED_TABLES
@@ -323,6 +323,9 @@ def check_defined(engine: Any, folder: Path, as_of: dt.date, registry: Any, raw:
         db.upgrade(engine)
     expected = defined_oracle.findings(raw, registry, as_of)
     with engine.connect() as conn:
+        [plan] = plans([loaded], as_of, Selection())
+        values = {row[0]: row._mapping["own"] for row in unit_facts(conn, plan, Selection())}
+        assert values == defined_oracle.values(raw, registry, as_of), raw["facts"]
         for method in METHODS:
             found = {
                 (f.rule, f.unit, f.period, f.status)
@@ -338,6 +341,41 @@ BOOLEAN_WHERE = defined_oracle.example_rule(
               "where": {"complex": {"ne": True}}}, {"fact": "own", "lt": 0}
 )  # fmt: skip
 
+# The edges of during, always tried: a row dated the day judged (as_of keeps it) and rows on the
+# first and last day of the judged year (period keeps both), beside rows a day outside.
+_DAY = dt.date(2025, 3, 1)
+EDGES = (
+    _DAY,
+    {
+        "enterprises": [],
+        "unions": [{"code": "U0"}],
+        "reviews": [
+            {"id": "R0", "union_code": "U0", "date": _DAY},
+            {"id": "R1", "union_code": "U0", "date": dt.date(2024, 1, 1)},
+            {"id": "R2", "union_code": "U0", "date": dt.date(2024, 12, 31)},
+            {"id": "R3", "union_code": "U0", "date": dt.date(2023, 12, 31)},
+            {"id": "R4", "union_code": "U0", "date": _DAY + dt.timedelta(days=1)},
+        ],
+    },
+    defined_oracle.example_rule(
+        "union",
+        {"count": "reviews", "match": {"union_code": "code"}, "during": "as_of",
+         "where": {"date": {"gte": "$period_start"}}},
+        {"fact": "own", "lt": 3},
+        period="year",
+    ),
+)  # fmt: skip
+EDGES_PERIOD = (
+    EDGES[0],
+    EDGES[1],
+    defined_oracle.example_rule(
+        "union",
+        {"count": "reviews", "match": {"union_code": "code"}, "during": "period"},
+        {"fact": "own", "lt": 2},
+        period="year",
+    ),
+)
+
 
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -347,6 +385,8 @@ BOOLEAN_WHERE = defined_oracle.example_rule(
     case=(dt.date(2023, 1, 1), {"enterprises": [], "unions": [{"code": "U0"}]}, BOOLEAN_WHERE),
     vietnamese=False,
 )
+@example(case=EDGES, vietnamese=True)
+@example(case=EDGES_PERIOD, vietnamese=False)
 def test_rule_defined_facts_agree_with_the_contract_on_sqlite(
     template_db, tmp_path_factory, case, vietnamese
 ):
