@@ -15,7 +15,7 @@ from sqlalchemy import Engine, MetaData, select
 from compliance.rules.target_format import Target
 
 TABLES = ("enterprises", "unions", "union_superiors", "agreements", "conferences", "ratings",
-          "inspections", "complaints", "follow_up_tasks")  # fmt: skip
+          "inspections", "complaints", "follow_up_tasks", "events")  # fmt: skip
 
 
 def read_registry(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -208,7 +208,15 @@ class Oracle:
         if measure == "same_level_finance_inspection":
             return float(any(i["kind"] == "finance" and i["inspector_code"] == code
                              for i in inspections)), 1.0  # fmt: skip
-        kind = {"finance_inspected_by_superior": "finance",
-                "charter_inspected_by_superior": "charter"}[measure or ""]  # fmt: skip
-        return float(any(i["kind"] == kind and i["inspector_code"] != code
-                         for i in inspections)), 1.0  # fmt: skip
+        events = [
+            v["kind"] for v in self.reg["events"]
+            if v["unit_code"] == code and v["date"] is not None and start <= v["date"] <= end
+        ]  # fmt: skip
+        if measure == "housing_handovers":
+            return float(events.count("housing_handover")), 0.0
+        kind, event = {
+            "finance_inspected_by_superior": ("finance", "finance_inspection_by_superior"),
+            "charter_inspected_by_superior": ("charter", "charter_supervision"),
+        }[measure or ""]
+        return float(any(i["kind"] == kind and i["inspector_code"] != code for i in inspections)
+                     or event in events), 1.0  # fmt: skip

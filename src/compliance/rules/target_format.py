@@ -114,10 +114,15 @@ MEASURES: dict[str, MeasureSpec] = {
     "charter_inspected_by_superior": MeasureSpec(
         "union", True, "được công đoàn cấp trên kiểm tra, giám sát chấp hành Điều lệ trong năm"
     ),
+    "housing_handovers": MeasureSpec(
+        "union", True, "căn nhà “Mái ấm Công đoàn” bàn giao trong năm (sự kiện housing_handover)"
+    ),
     "resolved": MeasureSpec("complaint", False, "đã được giải quyết"),
     "counted": MeasureSpec(None, False, "đơn vị"),
 }
-SUM_MEASURES = frozenset({"members", "organised_workers"})  # add amounts, not units
+SUM_MEASURES = frozenset(
+    {"members", "organised_workers", "housing_handovers"}
+)  # add amounts, not units
 
 
 class _Strict(BaseModel):

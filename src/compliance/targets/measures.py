@@ -34,6 +34,7 @@ from compliance.models import (
     Complaint,
     Conference,
     Enterprise,
+    Event,
     Inspection,
     Rating,
     Union,
@@ -217,7 +218,38 @@ def _inspected(kind: str | None, *, by: str) -> Callable[[Frame, Window], tuple[
             fed = _t(Union).alias("fed")
             federations = select(fed.c.code).where(fed.c.kind == "provincial_federation")
             where.append(i.c.inspector_code.in_(federations))
-        return _flag(exists().where(*where)), literal(1)
+        done = exists().where(*where)
+        if by == "superior" and kind in SUPERIOR_EVENT_KINDS:
+            # the open events table carries it when the inspections table does not
+            done = or_(done, _event_exists(f.unit, SUPERIOR_EVENT_KINDS[kind], w))
+        return _flag(done), literal(1)
+
+    return measure
+
+
+# Acts the open ``events`` table names (registry-format.md, "Open tables") that targets measure.
+SUPERIOR_EVENT_KINDS = {
+    "finance": "finance_inspection_by_superior",
+    "charter": "charter_supervision",
+}
+
+
+def _events(unit: ColumnElement[Any], kind: str, w: Window) -> Any:
+    v = _t(Event).alias("v")
+    return v, [v.c.unit_code == unit, v.c.kind == kind, v.c.date >= w.start, v.c.date <= w.end]
+
+
+def _event_exists(unit: ColumnElement[Any], kind: str, w: Window) -> ColumnElement[bool]:
+    _, where = _events(unit, kind, w)
+    return exists().where(*where)
+
+
+def _event_count(kind: str) -> Callable[[Frame, Window], tuple[Any, Any]]:
+    """How many acts of ``kind`` the unit recorded in the year: a count to reach (housing)."""
+
+    def measure(f: Frame, w: Window) -> tuple[Any, Any]:
+        v, where = _events(f.unit, kind, w)
+        return select(func.count()).select_from(v).where(*where).scalar_subquery(), literal(0)
 
     return measure
 
@@ -264,6 +296,7 @@ MEASURES: dict[str, Callable[[Frame, Window], tuple[Any, Any]]] = {
     "same_level_finance_inspection": _inspected("finance", by="self"),
     "finance_inspected_by_superior": _inspected("finance", by="superior"),
     "charter_inspected_by_superior": _inspected("charter", by="superior"),
+    "housing_handovers": _event_count("housing_handover"),
     "resolved": _resolved,
     "counted": lambda f, w: (literal(1), literal(1)),
 }
