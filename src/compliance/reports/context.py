@@ -193,7 +193,7 @@ def _catalogue() -> dict[str, LoadedRule]:
 def findings_by_rule(
     conn: Connection, as_of: dt.date, province: str | None
 ) -> tuple[list[FindingCount], str]:
-    catalogue, names = _catalogue(), current_provinces()
+    known, names = _catalogue(), current_provinces()
     run = latest_run(conn, as_of, province)
     counts: Counter[tuple[str, str, str]] = Counter()
     if run is not None:
@@ -210,19 +210,18 @@ def findings_by_rule(
         source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
     else:
         from compliance.engine.evaluate import Selection, evaluate
-        from compliance.engine.programme_rules import catalogue
-
-        for finding in evaluate(conn, catalogue(), as_of, Selection.of(province=province)):
+        rules = list(known.values())
+        for finding in evaluate(conn, rules, as_of, Selection.of(province=province)):
             counts[(finding.rule, finding.province_code or "", finding.status)] += 1
         source = ("Chưa có lần rà soát nào được ghi đến ngày này: phát hiện được tính trực tiếp "
                   "từ sổ đăng ký (không ghi vào cơ sở dữ liệu).")  # fmt: skip
     rows = [
         FindingCount(
             rule,
-            catalogue[rule].rule.title if rule in catalogue else rule,
+            known[rule].rule.title if rule in known else rule,
             code,
             names.get(code, code or "—"),
-            status_label(catalogue, rule, status),
+            status_label(known, rule, status),
             n,
         )  # fmt: skip
         for (rule, code, status), n in sorted(counts.items())
