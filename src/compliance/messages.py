@@ -347,8 +347,10 @@ MESSAGES: dict[str, str] = {
     "task.not_in_scope": (
         "Không có việc số {task_id} trong phạm vi của bạn. Hãy tải lại danh sách và chọn lại."
     ),
-    "task.bulk_done": "Đã thay đổi {changed} việc.",
-    "task.bulk_refused": "Không thay đổi được {refused} việc: {tasks}",
+    "task.bulk_done": "Đã thay đổi {changed} việc; hãy xem lại bảng nếu cần kiểm tra.",
+    "task.bulk_refused": (
+        "Không thay đổi được {refused} việc (hãy xem lý do ghi bên cạnh từng việc): {tasks}"
+    ),
     "task.bulk_nothing_chosen": (
         "Chưa chọn việc nào. Hãy đánh dấu các việc cần thay đổi trong bảng rồi gửi lại."
     ),

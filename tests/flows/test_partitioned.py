@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from compliance.engine import partition
 from compliance.engine.evaluate import Selection, evaluate
 from compliance.flows.compliance_run import RunParameters, compliance_run
+from compliance.followup.findings_store import of_run
 from compliance.generate import GenerateOptions, generate_registry
 from compliance.models.followup import FollowUpTask, RecordedFinding
 from compliance.registry.importer import import_folder
@@ -37,9 +38,9 @@ def registry(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def recorded(engine: Engine, run_id: int) -> list[tuple[Any, ...]]:
     t = RecordedFinding.__table__  # type: ignore[attr-defined]
-    columns = [c for c in t.c if c.name not in ("id", "run_id")]
-    with engine.connect() as conn:
-        rows = conn.execute(select(*columns).where(t.c.run_id == run_id)).all()
+    columns = [c for c in t.c if c.name not in ("id", "run_id", "last_run_id")]
+    with engine.connect() as conn:  # whole runs: the rows whose span covers the run
+        rows = conn.execute(select(*columns).where(of_run(run_id, True, t))).all()
     return sorted(tuple(r) for r in rows)
 
 

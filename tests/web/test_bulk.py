@@ -65,7 +65,9 @@ def test_a_bulk_status_change_writes_one_audit_entry_per_task_and_names_each_ref
     assert refused[dismissed]["unit_name"]  # named, not only numbered
     assert refused[outside]["code"] == "task.not_in_scope"
     assert refused[outside]["unit"] is None  # nothing told about a task outside the scope
-    assert body["summary"].startswith("Đã thay đổi 3 việc. Không thay đổi được 2 việc:")
+    done = message("task.bulk_done", changed=3)
+    refusal = message("task.bulk_refused", refused=2, tasks="")
+    assert body["summary"].startswith(f"{done} {refusal}")
     assert f"#{dismissed} {refused[dismissed]['unit_name']}:" in body["summary"]
 
     after = _audit(reviewed, [*ids, outside])

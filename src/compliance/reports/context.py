@@ -210,6 +210,7 @@ def findings_by_rule(
         source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
     else:
         from compliance.engine.evaluate import Selection, evaluate
+
         rules = list(known.values())
         for finding in evaluate(conn, rules, as_of, Selection.of(province=province)):
             counts[(finding.rule, finding.province_code or "", finding.status)] += 1
