@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import text
 
 from compliance.folding import fold
+from compliance.messages import message
 from tests.web.conftest import PASSWORD, Reviewed, serving
 from tests.web.test_browser import WIDEST, browser  # noqa: F401 (the module's browser fixture)
 
@@ -124,7 +125,7 @@ def test_the_task_table_filtered_and_a_bulk_assignment(
 
     page.once("dialog", accept)
     page.get_by_test_id("bulk-apply").click()
-    expect(page.get_by_role("status")).to_have_text("Đã thay đổi 2 việc.")
+    expect(page.get_by_role("status")).to_have_text(message("task.bulk_done", changed=2))
     assert asked == ["Áp dụng thay đổi cho 2 việc đã chọn?"]
     for task_id in ids:
         row = page.locator(f"[data-task='{task_id}']")
