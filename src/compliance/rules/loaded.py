@@ -89,11 +89,7 @@ class LoadedRule:
 
     def status_label(self, status: str) -> str:
         """A finding's status as people read it: data to correct, short of a target, or as is."""
-        if model.Family.of(self.id) is model.Family.DATA_QUALITY:
-            return model.Family.DATA_QUALITY.label_vi
-        if self.from_target:
-            return label(TARGET_FINDING_STATUS_VI, status)
-        return label(FINDING_STATUS_VI, status)
+        return _status_label(self.id, status, self.from_target)
 
     @cached_property
     def also_citations(self) -> list[str]:
@@ -113,8 +109,10 @@ class RulesInvalid(ComplianceError):
 def status_label(rules: Mapping[str, LoadedRule], rule_id: str, status: str) -> str:
     """:meth:`LoadedRule.status_label` for a finding whose rule may have left the catalogue."""
     loaded = rules.get(rule_id)
-    if loaded is not None:
-        return loaded.status_label(status)
+    return _status_label(rule_id, status, loaded is not None and loaded.from_target)
+
+
+def _status_label(rule_id: str, status: str, from_target: bool) -> str:
     if model.Family.of(rule_id) is model.Family.DATA_QUALITY:
         return model.Family.DATA_QUALITY.label_vi
-    return label(FINDING_STATUS_VI, status)
+    return label(TARGET_FINDING_STATUS_VI if from_target else FINDING_STATUS_VI, status)
