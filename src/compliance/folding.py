@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
+# SQL calls it once per row of every search and sort by name, over and over the same names.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.strip().replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()

@@ -80,27 +80,62 @@ def _rank(column: Any, order: dict[Any, int]) -> Any:
     return case(*((column == str(k), v) for k, v in order.items()), else_=len(order))
 
 
-def _statement(scope: Scope, filters: Filters, sort: Sort) -> Select[Any]:
+def _order(units: Any, sort: Sort, superior_name: Any = None) -> list[Any]:
+    """The list's order on ``units`` (the grouped tasks): the worst severity, then the nearest
+    due date, unless a column was chosen; the unit breaks ties so pages never overlap."""
+    columns = {
+        "unit": lambda: func.vn_fold(func.coalesce(units.c.unit_name, units.c.unit)),
+        "rules": lambda: units.c.rule_count,
+        "status": lambda: units.c.status_rank,
+        "tasks": lambda: units.c.tasks,
+        "severity": lambda: units.c.severity_rank,
+        "due": lambda: units.c.first_due,
+        "superior": lambda: func.vn_fold(func.coalesce(superior_name, units.c.superior_code)),
+        "province": lambda: units.c.province_code,
+    }
+    if sort.key is None:
+        order = [units.c.severity_rank, nulls_last(units.c.first_due.asc())]
+    else:
+        column = columns[sort.key]()
+        order = [nulls_last(column.desc() if sort.direction == "desc" else column.asc())]
+    return [*order, units.c.unit]
+
+
+def _statement(
+    scope: Scope, filters: Filters, sort: Sort, limit: int | None = None, offset: int = 0
+) -> Select[Any]:
+    """The units in the list's order (``limit`` of them from ``offset``). Which body is each
+    unit's superior takes four lookups, so unless the list is sorted by it, a page is cut first
+    and only its rows are looked up: a page costs the same in a province and in the country."""
     tasks, unions = _t("follow_up_tasks"), _t("unions")
     severity = func.min(_rank(tasks.c.severity, SEVERITY_ORDER))
     dsu = case((tasks.c.responsible_kind == "direct_superior_union", tasks.c.responsible_code))
+    # sorting columns only when sorted by them (a distinct count is a sort of its own)
+    extra = {
+        "rules": func.count(tasks.c.rule.distinct()).label("rule_count"),
+        "status": func.min(_rank(tasks.c.status, STATUS_ORDER)).label("status_rank"),
+    }
     grouped = (
         select(
             tasks.c.unit,
             func.max(tasks.c.unit_name).label("unit_name"),
             func.max(tasks.c.province_code).label("province_code"),
             func.count().label("tasks"),
-            func.count(tasks.c.rule.distinct()).label("rule_count"),
             func.min(tasks.c.due_on).label("first_due"),
             severity.label("severity_rank"),
-            func.min(_rank(tasks.c.status, STATUS_ORDER)).label("status_rank"),
             func.max(dsu).label("dsu"),
             func.max(tasks.c.responsible_code).label("responsible"),
+            *([extra[sort.key]] if sort.key in extra else []),
         )
         .where(scope.covers(tasks), *filters.clauses(tasks))
         .group_by(tasks.c.unit)
         .subquery("grouped")
     )
+    by_superior = sort.key == "superior"
+    if not by_superior:
+        grouped = (
+            select(grouped).order_by(*_order(grouped, sort)).limit(limit).offset(offset)
+        ).subquery("page")
     # The body a task names as the direct superior; else the registry's superior of the unit
     # (a union), of its grassroots union (an enterprise) or of the union handling it (a
     # complaint, a chair election); else the body its tasks go to (no union to be above).
@@ -122,29 +157,14 @@ def _statement(scope: Scope, filters: Filters, sort: Sort) -> Select[Any]:
         .scalar_subquery()
     )
     superior = func.coalesce(grouped.c.dsu, registry_superior, grouped.c.responsible)
-    superior = superior.label("superior_code")
-    with_superior = select(grouped, superior).subquery("units")
+    with_superior = select(grouped, superior.label("superior_code")).subquery("units")
     boss = unions.alias("superior")
-    columns = {
-        "unit": func.vn_fold(func.coalesce(with_superior.c.unit_name, with_superior.c.unit)),
-        "rules": with_superior.c.rule_count,
-        "status": with_superior.c.status_rank,
-        "tasks": with_superior.c.tasks,
-        "severity": with_superior.c.severity_rank,
-        "due": with_superior.c.first_due,
-        "superior": func.vn_fold(func.coalesce(boss.c.name, with_superior.c.superior_code)),
-        "province": with_superior.c.province_code,
-    }
-    if sort.key is None:
-        order = [with_superior.c.severity_rank, nulls_last(with_superior.c.first_due.asc())]
-    else:
-        column = columns[sort.key]
-        order = [nulls_last(column.desc() if sort.direction == "desc" else column.asc())]
-    return (
+    statement = (
         select(with_superior, boss.c.name.label("superior_name"))
         .outerjoin(boss, boss.c.code == with_superior.c.superior_code)
-        .order_by(*order, with_superior.c.unit)
+        .order_by(*_order(with_superior, sort, boss.c.name))
     )
+    return statement.limit(limit).offset(offset) if by_superior else statement
 
 
 def _row(record: Any) -> UnitRow:
@@ -193,7 +213,7 @@ def units_page(conn: Connection, scope: Scope, filters: Filters, sort: Sort, pag
         )
     ).scalar_one()
     page = max(1, page)
-    statement = _statement(scope, filters, sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    statement = _statement(scope, filters, sort, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     rows = [_row(r) for r in conn.execute(statement)]
     _fill(conn, scope, filters, rows)
     return Page(rows, total, page)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from compliance.accounts import Account
@@ -30,6 +31,8 @@ from compliance.web.auth import (
 )
 from compliance.web.fields import Code, Id, Name, Note, PageNumber
 from compliance.web.filters import TaskFilters, UnitSort
+from compliance.web.menus import MENU_TTL, menus
+from compliance.web.menus import forget as forget_menus
 
 router = APIRouter(prefix="/api", tags=["api"])
 Reader = Annotated[Account, Depends(require(*READERS))]
@@ -168,6 +171,7 @@ def bulk_change(request: Request, account: Reviewer, body: BulkIn) -> dict[str, 
     nêu tên kèm lý do trong `refused`; các việc khác vẫn đổi."""
     if body.assignee is None and body.status is None:
         raise TaskError("task.bulk_no_change")
+    forget_menus(request)  # whom work is assigned to may change
     outcome = bulk.bulk_change(
         request.app.state.engine,
         scope_of(request, account),
@@ -182,6 +186,16 @@ def bulk_change(request: Request, account: Reviewer, body: BulkIn) -> dict[str, 
     return outcome.as_dict() | {"summary": bulk.summary(outcome)}
 
 
+@router.get("/choices/assignees", summary="Người và cơ quan được giao việc (gợi ý khi gõ)")
+def assignees(request: Request, account: Reader) -> JSONResponse:
+    """Những người và cơ quan được giao việc trong phạm vi của tài khoản: tên hiển thị và mã."""
+    found = menus(request, scope_of(request, account))["assignees"]
+    return JSONResponse(
+        [{"value": value, "label": shown} for value, shown in found],
+        headers={"Cache-Control": f"private, max-age={int(MENU_TTL)}"},
+    )
+
+
 @router.get("/tasks/{task_id}", summary="Một việc")
 def task(request: Request, account: Reader, task_id: Annotated[Id, Path()]) -> dict[str, Any]:
     return _jsonable(task_or_refuse(request, account, task_id))
@@ -192,6 +206,7 @@ def change_task(
     request: Request, account: Reviewer, task_id: Annotated[Id, Path()], change: TaskEdit
 ) -> dict[str, Any]:
     task_or_refuse(request, account, task_id)
+    forget_menus(request)  # whom work is assigned to may change
     row = update_task(
         request.app.state.engine,
         task_id,

@@ -71,6 +71,7 @@ def create_app(db_engine: Engine | None = None, *, secure_cookies: bool = False)
     app.state.engine = db_engine
     app.state.rules = {r.id: r for r in catalogue()}  # programme items (PROGRAMME/ITEM) too
     app.state.scopes = {}
+    app.state.menus = {}  # web.menus: the filter menus of each scope, for a minute
     app.state.reports = reports.ReportGate()
     app.add_middleware(
         SessionMiddleware,

@@ -21,6 +21,8 @@ from compliance.review import bulk, queries
 from compliance.web.auth import scope_of
 from compliance.web.fields import Code, Id, LocalPath, Name, Note, PageNumber
 from compliance.web.filters import TaskFilters, query_string
+from compliance.web.menus import forget as forget_menus
+from compliance.web.menus import menus as web_menus
 from compliance.web.pages import Csrf, Reader, Reviewer, _flash, _page, _safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +54,7 @@ def task_board(
             for status in shown:
                 only = dataclasses.replace(filters, status=str(status))
                 columns[str(status)] = queries.flagged(conn, scope, only)
-        menus = queries.choices(conn, scope)
+    menus = web_menus(request, scope)
     current = column if column in columns else next(iter(columns), None)
     return _page(
         request,
@@ -99,6 +101,7 @@ def bulk_form(
     if problem is not None:
         _flash(request, problem, "error")
         return RedirectResponse(target, status_code=303)
+    forget_menus(request)  # whom work is assigned to may change
     outcome = bulk.bulk_change(
         request.app.state.engine,
         scope_of(request, account),

@@ -44,6 +44,8 @@ from compliance.web.fields import (
     Password,
 )
 from compliance.web.filters import TaskFilters, UnitSort, query_string
+from compliance.web.menus import forget as forget_menus
+from compliance.web.menus import menus as web_menus
 from compliance.web.render import templates
 
 router = APIRouter(include_in_schema=False)
@@ -163,7 +165,7 @@ def flagged_units(
     partial = bool(request.headers.get("HX-Request"))  # htmx swaps the table only
     with request.app.state.engine.connect() as conn:
         result = grouped.units_page(conn, scope, filters, sort, page)
-        menus = {} if partial else queries.choices(conn, scope)
+    menus = {} if partial else web_menus(request, scope)
     template = "_units_table.html" if partial else "units.html"
     return _page(
         request,
@@ -278,6 +280,7 @@ def change_task(
 ) -> Response:
     task_or_refuse(request, account, task_id)
     try:
+        forget_menus(request)  # whom work is assigned to may change
         update_task(
             request.app.state.engine,
             task_id,

@@ -3,7 +3,9 @@
      (CSS reads data-label), filled on load and after each htmx swap;
    - an error a form came back with ([data-focus]) is scrolled to and focused, so it is read
      where the choice was made, not 2,000 px above;
-   - the task board's phone default and its bulk form (below). */
+   - the task board's phone default and its bulk form (below);
+   - a type-ahead's names ([data-choices]) asked for when the field is first used, not sent in
+     every page (a busy province has a thousand). */
 (function () {
   function label(root) {
     root.querySelectorAll("table").forEach(function (table) {
@@ -66,7 +68,29 @@
     });
     refresh();
   }
-  document.addEventListener("DOMContentLoaded", function () { phoneView(); label(document); focusError(); bulk(); });
+  function choices() {
+    document.querySelectorAll("datalist[data-choices]").forEach(function (list) {
+      var input = document.querySelector("input[list='" + list.id + "']");
+      if (!input) { return; }
+      var load = function () {
+        input.removeEventListener("focus", load);
+        input.removeEventListener("input", load);
+        fetch(list.dataset.choices, {credentials: "same-origin"})
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (items) {
+            items.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* the filter still takes a typed name */ });
+      };
+      input.addEventListener("focus", load);
+      input.addEventListener("input", load);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { phoneView(); label(document); focusError(); bulk(); choices(); });
   window.addEventListener("load", focusError);  // again once the page settled (fragment scroll)
   document.addEventListener("htmx:afterSwap", function (event) { label(event.target); });
 })();
