@@ -7,6 +7,8 @@ not, and per client address), so it holds across server processes and restarts.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,6 +26,7 @@ from compliance.settings import TIMEZONE
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
+_CHECKS = threading.BoundedSemaphore(os.cpu_count() or 2)  # password checks at once (authenticate)
 # Verifying against this costs what a real check costs, so "no such user" takes as long as
 # "wrong password" and timing tells nothing.
 _DUMMY_HASH = _hasher.hash("không-có-tài-khoản")
@@ -135,6 +138,17 @@ def authenticate(
 ) -> Account | None:
     """The account when the password is right; None when not; LoginThrottled while the client
     address or the name (real or not, the same either way) has failed too often."""
+    # A committee logs in at nine from one office address: fifty argon2 checks at once would
+    # each hold 64 MiB and a core, and every one in flight counts as a failure of that address
+    # until it succeeds, so colleagues would lock each other out. Checks wait their turn (one
+    # per core) before they are counted.
+    with _CHECKS:
+        return _authenticate(db_engine, name, password, address)
+
+
+def _authenticate(
+    db_engine: Engine, name: str, password: str, address: str | None
+) -> Account | None:
     attempts: list[login_throttle.Attempt] = []
     if address is not None:
         attempt = login_throttle.count(
