@@ -112,3 +112,27 @@ def _only(rules: list) -> object:
 def _plain(row: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
             if v is not None and k not in ("id",)}  # fmt: skip
+
+
+def test_the_next_nights_run_writes_only_the_findings_that_changed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Explanations name the day ("đến ngày 01/10/2026 …"): were the day in the digest, every
+    nightly run would store every finding again (a year: 365 copies of the country)."""
+    first = generated_and_run(engine, tmp_path / "gen", ("80",), 300, AS_OF)
+    stored = _rows(engine)
+    nights = [AS_OF + dt.timedelta(days=n) for n in (1, 2, 3)]
+    for night in nights:
+        later = run(engine, night)
+        assert _of(engine, later.run_id) == _evaluated(engine, night)
+    written = _rows(engine) - stored
+    assert written < stored / 10, (written, stored)  # only what the new days changed
+    with engine.connect() as conn:
+        kept = conn.execute(
+            select(FINDINGS.c.explanation).where(
+                FINDINGS.c.run_id == first.run_id, FINDINGS.c.last_run_id >= later.run_id
+            )
+        ).scalars().all()  # fmt: skip
+    # each kept row is the sentence of the day it was first seen, still true on the later days
+    assert any("01/10/2026" in text for text in kept)
+    assert not any("04/10/2026" in text for text in kept)

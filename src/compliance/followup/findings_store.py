@@ -1,11 +1,17 @@
 """A run's findings as it saw them, stored as changes: what reviewers and reports read.
 
 A whole run (``is_whole_run``) compares each finding with the previous whole run's by a digest of
-everything a reader shows (status, due date, facts, thresholds, explanation, rule version, unit
-name, province, severity): an unchanged finding extends its row (``last_run_id``), a new or
-changed one gets a row, and one no longer found keeps its row, closed at the run before. So an
-unchanged nightly run writes no finding row, and a year of them grows the table by what changed
-(issue 15). A partial or historical run speaks for no one else: it keeps rows of its own.
+everything a reader is shown that the run judged (status, due date, facts, thresholds, rule
+version — which covers its texts —, unit name, province, severity): an unchanged finding extends
+its row (``last_run_id``), a new or changed one gets a row, and one no longer found keeps its
+row, closed at the run before. So an unchanged nightly run writes no finding row, and a year of
+them grows the table by what changed (issue 15). A partial or historical run speaks for no one
+else: it keeps rows of its own.
+
+The explanation is rendered only for the rows written: it is the sentence of the day the
+finding was first seen in this form ("… đến ngày 01/10/2026 chưa có công đoàn"), still true on
+the later days its row covers. Were the day part of the digest, every nightly run would rewrite
+every finding.
 """
 
 from __future__ import annotations
@@ -49,8 +55,7 @@ def previous_whole_run(conn: Connection, run_id: int) -> int | None:
 def _digest(row: dict[str, Any], memo: JsonMemo) -> str:
     parts = (
         row["status"], str(row["due"]), memo.text(row["facts"]), memo.text(row["params"]),
-        row["explanation"], row["rule_version"], str(row["unit_name"]),
-        str(row["province_code"]), row["severity"],
+        row["rule_version"], str(row["unit_name"]), str(row["province_code"]), row["severity"],
     )  # fmt: skip
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
 
@@ -67,6 +72,7 @@ def record_findings(
     rule on ``outcome``."""
     memo = memo or JsonMemo()
     rows: list[dict[str, Any]] = []
+    judged: dict[int, Finding] = {}  # id(row) → its finding, to explain the rows written
     for f in findings:
         outcome.findings[f.status] = outcome.findings.get(f.status, 0) + 1
         outcome.by_rule[f.rule] = outcome.by_rule.get(f.rule, 0) + 1
@@ -85,13 +91,15 @@ def record_findings(
             "severity": str(f.loaded.rule.severity),
             "facts": f.facts,  # serialised by insert_rows, dates as text
             "params": f.params,
-            "explanation": f.explanation,
         }
         row["digest"] = _digest(row, memo)
         rows.append(row)
+        judged[id(row)] = f
     previous = previous_whole_run(conn, run_id) if whole else None
     if previous is not None:
         rows = _extend_unchanged(conn, previous, run_id, rows)
+    for row in rows:
+        row["explanation"] = judged[id(row)].explanation
     insert_rows(conn, FINDINGS, rows, memo)
 
 
