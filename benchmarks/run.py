@@ -279,8 +279,11 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
     }
     with tempfile.TemporaryDirectory() as tmp:
         commands: dict[str, Any] = {}
+        runs: dict[str, Any] = {}
         if "commands" in args.phases.split(","):
             commands = _commands(folder, Path(tmp), args)
+            if "runs" in args.phases.split(",") and "import" in commands:
+                runs = _runs(Path(commands["import"]["database"]), Path(tmp), args)
         url, drop = _database(args.database, Path(tmp))
         try:
             phases = {"import": _phase("import", url, folder)}
@@ -299,6 +302,8 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
     report(scale, folder.name, "SQLite" if args.database == "sqlite" else "PostgreSQL", phases)
     if commands:
         report_commands(scale, folder.name, commands)
+    if runs:
+        report_runs(scale, folder.name, runs)
 
 
 def _commands(folder: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -312,6 +317,79 @@ def _commands(folder: Path, work: Path, args: argparse.Namespace) -> dict[str, A
         return measure_commands(folder, work, args.runs)
     except Exception as exc:  # a failed command is a figure too: print it, keep going
         return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _runs(database: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``compliance run`` (first, rerun, with a running server), ``compliance report``, and the
+    nightly runs (benchmarks/run_commands.py), on SQLite, as whole processes."""
+    from benchmarks import run_commands
+
+    console.print("[dim]… compliance run (first, rerun), reports, nightly runs[/dim]")
+    try:
+        figures = run_commands.measure_runs(database, work)
+        if args.nights:
+            nights = run_commands.measure_nightly(work, args.nights)
+            figures["nightly"] = nights | run_commands.extrapolate(
+                nights, figures["registry_bytes"]
+            )
+        return figures
+    except Exception as exc:  # a failed command is a figure too: print it, keep going
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def report_runs(scale: str, registry: str, r: dict[str, Any]) -> None:
+    national = scale == "national"
+    table = Table(
+        title=f"{scale}: {registry}, compliance run and reports (whole processes, SQLite)"
+    )
+    for heading in ("goal (issue 15)", "measured", "reference", ""):
+        table.add_column(heading, justify="left" if heading.startswith("goal") else "right")
+
+    def mark(met: bool) -> str:
+        return "[green]met[/green]" if met else "[red]missed[/red]"
+
+    if "error" in r:
+        table.add_row("runs: FAILED", r["error"][:160], "", "")
+        console.print(table)
+        return
+    first, again, served = r["first"], r["rerun"], r["rerun_server"]
+    goal = "≤ 45 s, ≤ 2 GB" if national else "(goal is national)"
+    table.add_row(
+        f"compliance run, first {goal}",
+        f"{_s(first['seconds'])}, {first['rss_mib']:,.0f} MiB",
+        f"{first['counts'].get('opened', 0):,} tasks opened",
+        mark(first["seconds"] <= 45 and first["rss_mib"] <= 2048) if national else "",
+    )  # fmt: skip
+    share = again["seconds"] / first["seconds"]
+    table.add_row("  rerun, nothing changed ≤ 30 % of the first", _s(again["seconds"]),
+                  f"{share:.0%} of {_s(first['seconds'])}", mark(share <= 0.30))  # fmt: skip
+    table.add_row(
+        "  task churn on the rerun = 0", f"{again['churn']:,}", "", mark(again["churn"] == 0)
+    )
+    growth = again["growth_bytes"] / 2**20
+    table.add_row("  database growth on the rerun ≤ 1 MB", f"{growth:,.2f} MiB",
+                  f"database {first['bytes'] / 2**20:,.0f} MiB", mark(growth <= 1))  # fmt: skip
+    cost = again["seconds"] - served["seconds"]
+    table.add_row("  rerun with a running `prefect server start`", _s(served["seconds"]),
+                  f"temporary server costs {_s(cost)}", "")  # fmt: skip
+    for fmt, limit in (("html", 5), ("xlsx", 5), ("pdf", 15)):
+        rep = r["reports"][fmt]
+        table.add_row(
+            f"compliance report --format {fmt} (country) ≤ {limit} s" if national
+            else f"compliance report --format {fmt} (country)",
+            _s(rep["seconds"]), f"{rep['rss_mib']:,.0f} MiB, {rep['bytes'] / 1024:,.0f} KiB",
+            mark(rep["seconds"] <= limit) if national else "",
+        )  # fmt: skip
+    if "nightly" in r:
+        n = r["nightly"]
+        table.add_row(
+            "a year of nightly runs (1 % of units change) ≤ 2× the registry",
+            f"{n['year_bytes'] / 2**30:,.2f} GiB = {n['ratio']:.2f}× the registry",
+            f"{n['nights']} nights measured: median {n['per_night_bytes'] / 2**20:,.2f} MiB/night,"
+            f" {statistics.median(n['finding_rows_written']):,.0f} finding rows/night",
+            mark(n["ratio"] <= 2),
+        )  # fmt: skip
+    console.print(table)
 
 
 def report_commands(scale: str, registry: str, c: dict[str, Any]) -> None:
@@ -472,11 +550,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="where generated registries are kept")
     parser.add_argument(
         "--phases",
-        default="commands,evaluate,run,latency,partitioned",
+        default="commands,runs,evaluate,run,latency,partitioned",
         help="what to measure after the import (comma-separated)",
     )
     parser.add_argument(
         "--runs", type=int, default=3, help="runs of each whole-process command (median)"
+    )
+    parser.add_argument(
+        "--nights", type=int, default=12, help="nightly runs simulated (0 skips them)"
     )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
