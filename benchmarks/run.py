@@ -33,6 +33,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,11 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }
-    with tempfile.TemporaryDirectory() as tmp:
+    keep = args.out / f"work-{scale}" if args.keep else None
+    if keep:  # the databases, the run's reports and outputs, kept to compare with another version
+        shutil.rmtree(keep, ignore_errors=True)
+        keep.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() if keep is None else nullcontext(str(keep)) as tmp:
         commands: dict[str, Any] = {}
         runs: dict[str, Any] = {}
         if "commands" in args.phases.split(","):
@@ -558,6 +563,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--nights", type=int, default=12, help="nightly runs simulated (0 skips them)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep OUT/work-SCALE: databases, reports"
     )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
