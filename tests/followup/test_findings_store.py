@@ -136,3 +136,27 @@ def test_the_next_nights_run_writes_only_the_findings_that_changed(
     # each kept row is the sentence of the day it was first seen, still true on the later days
     assert any("01/10/2026" in text for text in kept)
     assert not any("04/10/2026" in text for text in kept)
+
+
+def test_the_trend_reads_each_runs_stored_counts_and_they_equal_its_findings(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The overview's trend reads a dozen runs: from the counts each run stored (country and
+    provinces) instead of counting a dozen runs' findings — the same figures either way."""
+    from sqlalchemy import update
+
+    from compliance.models.followup import ComplianceRun
+
+    generated_and_run(engine, tmp_path / "gen", ("80", "66"), 300, AS_OF)
+    run(engine, AS_OF + dt.timedelta(days=1))
+    scopes = [Scope("country"), Scope("province", "80"), Scope("province", "66")]
+    with engine.connect() as conn:
+        stored = [trend(conn, s) for s in scopes]
+    runs = ComplianceRun.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(update(runs).values(counts={}))  # as runs recorded before they kept them
+    with engine.connect() as conn:
+        counted = [trend(conn, s) for s in scopes]
+    assert stored == counted
+    assert all(t and t[-1]["violations"] > 0 for t in stored)
+    assert stored[0][-1]["violations"] == stored[1][-1]["violations"] + stored[2][-1]["violations"]

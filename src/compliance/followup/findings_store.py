@@ -76,6 +76,8 @@ def record_findings(
     for f in findings:
         outcome.findings[f.status] = outcome.findings.get(f.status, 0) + 1
         outcome.by_rule[f.rule] = outcome.by_rule.get(f.rule, 0) + 1
+        province = outcome.by_province.setdefault(f.province_code or "", {})
+        province[f.status] = province.get(f.status, 0) + 1
         assert f.loaded is not None
         row = {
             "run_id": run_id,

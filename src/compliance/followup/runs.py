@@ -56,6 +56,9 @@ class RunOutcome:
     dry_run: bool
     findings: dict[str, int] = field(default_factory=dict)  # by status
     by_rule: dict[str, int] = field(default_factory=dict)
+    # province code ("" for none) → status → findings: stored with the run, so the overview's
+    # trend reads a dozen runs' counts instead of counting a dozen runs' findings
+    by_province: dict[str, dict[str, int]] = field(default_factory=dict)
     changes: list[RunChange] = field(default_factory=list)
     open_tasks: int = 0
 
@@ -131,7 +134,7 @@ def compliance_scope(request: RunOrder) -> dict[str, Any]:
     }
 
 
-def finish_run(conn: Connection, run_id: int, counts: dict[str, int]) -> None:
+def finish_run(conn: Connection, run_id: int, counts: dict[str, Any]) -> None:
     conn.execute(
         update(_t(ComplianceRun))
         .where(_t(ComplianceRun).c.id == run_id)

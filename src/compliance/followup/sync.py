@@ -98,7 +98,7 @@ def _sync(
         _bring_tasks_in_step(ctx, [r.id for r in judged_rules], findings)
         chain.append(conn, TaskEvent.__table__, ctx.events)  # type: ignore[attr-defined]
         outcome.open_tasks = count_active(conn)
-    finish_run(conn, run_id, outcome.summary)
+    finish_run(conn, run_id, {**outcome.summary, "by_province": outcome.by_province})
     return outcome
 
 

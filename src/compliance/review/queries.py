@@ -81,7 +81,7 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     """Findings per run, for the last runs that judged everything (not one unit or one rule)."""
     runs, findings = _t("compliance_runs"), _t("findings")
     recent = conn.execute(
-        select(runs.c.id, runs.c.as_of, runs.c.finished_at, runs.c.scope)
+        select(runs.c.id, runs.c.as_of, runs.c.finished_at, runs.c.scope, runs.c.counts)
         .where(runs.c.kind == "compliance")
         .order_by(runs.c.id.desc())
         .limit(TREND_RUNS * 4)
@@ -90,15 +90,16 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
     whole = list(reversed(whole[:TREND_RUNS]))
     if not whole:
         return []
-    counts = {
-        (r.id, status): n
-        for r in whole
-        for status, n in conn.execute(
-            select(findings.c.status, func.count())
-            .where(of_run(r.id, True, findings), scope.covers(findings))
-            .group_by(findings.c.status)
-        ).all()
-    }
+    counts: dict[tuple[int, str], int] = {}
+    for r in whole:
+        stored = _stored_counts(r.counts, scope)
+        if stored is None:  # a union's scope, or a run recorded before runs kept their counts
+            stored = conn.execute(
+                select(findings.c.status, func.count())
+                .where(of_run(r.id, True, findings), scope.covers(findings))
+                .group_by(findings.c.status)
+            ).all()
+        counts.update(((r.id, status), n) for status, n in stored)
     return [
         {
             "run_id": r.id,
@@ -108,6 +109,19 @@ def trend(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
         }
         for r in whole
     ]
+
+
+def _stored_counts(counts: dict[str, Any] | None, scope: Scope) -> list[tuple[str, int]] | None:
+    """A whole run's findings by status in ``scope`` as the run stored them (the country, or a
+    province); ``None`` when the run did not store them for such a scope."""
+    by_province = (counts or {}).get("by_province")
+    if by_province is None or scope.kind not in ("country", "province"):
+        return None
+    shares = by_province.values() if scope.kind == "country" else [by_province.get(scope.code, {})]
+    total: Counter[str] = Counter()
+    for share in shares:
+        total.update(share)
+    return list(total.items())
 
 
 def latest_whole_run(conn: Connection) -> tuple[int, dt.date] | None:
