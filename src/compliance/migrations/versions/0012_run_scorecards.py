@@ -6,6 +6,10 @@ Revises: 0011
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -13,8 +17,22 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    text = sqlmodel.sql.sqltypes.AutoString
+    op.create_table(
+        "run_scorecards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("province_code", text(), nullable=False),
+        sa.Column("target_id", text(), nullable=False),
+        sa.Column("definition", text(), nullable=False),
+        sa.Column("groups", sa.JSON(), nullable=True),
+        sa.Column("shortfall", sa.JSON(), nullable=True),
+        sa.Column("shortfall_total", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["run_id"], ["compliance_runs.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("run_id", "target_id", name="uq_run_scorecards_target"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("run_scorecards")
