@@ -22,7 +22,10 @@ from compliance.registry.places import current_provinces
 from compliance.rules.model import Family
 from compliance.targets.scorecard import Scorecard
 
-OVERDUE_LIMIT = 500  # rows the HTML and PDF list; the XLSX holds every one
+OVERDUE_LIMIT = 500  # rows the HTML lists; the XLSX holds every one
+PDF_OVERDUE_LIMIT = 50  # the PDF summarises: the longest overdue, the rest in the XLSX
+PDF_GROUP_LIMIT = 5  # the national PDF: the lowest direct-superior unions of each target
+PDF_SHORTFALL_LIMIT = 10  # a province PDF: the worst units of each target (the XLSX: 50)
 
 
 def _t(model: Any) -> Any:
@@ -78,6 +81,26 @@ class OverdueTask:
     escalation_level: int
 
 
+@dataclass(frozen=True)
+class RuleTotal:
+    """A rule's findings of one kind over every province (the national PDF's summary)."""
+
+    rule: str
+    title: str
+    status: str
+    provinces: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ProvinceTotal:
+    province: str
+    province_name: str
+    rules: int  # rules with a breach or risk found in the province
+    count: int  # breaches and risks
+    data_quality: int  # registry rows to correct
+
+
 @dataclass
 class ReportData:
     as_of: dt.date
@@ -102,6 +125,32 @@ class ReportData:
     @property
     def compliance_findings(self) -> list[FindingCount]:
         return [f for f in self.findings if not f.data_quality]
+
+    def findings_by_rule(self, data_quality: bool) -> list[RuleTotal]:
+        """Findings per rule and kind, summed over the provinces."""
+        totals: dict[tuple[str, str, str], tuple[set[str], int]] = {}
+        for f in self.findings:
+            if f.data_quality is data_quality:
+                provinces, count = totals.get((f.rule, f.title, f.status), (set(), 0))
+                totals[(f.rule, f.title, f.status)] = (provinces | {f.province}, count + f.count)
+        return [
+            RuleTotal(rule, title, status, len(provinces), count)
+            for (rule, title, status), (provinces, count) in sorted(totals.items())
+        ]
+
+    def findings_by_province(self) -> list[ProvinceTotal]:
+        """Breaches, risks and data errors per province, the most first."""
+        rows: dict[tuple[str, str], list[Any]] = {}
+        for f in self.findings:
+            row = rows.setdefault((f.province, f.province_name), [set(), 0, 0])
+            if f.data_quality:
+                row[2] += f.count
+            else:
+                row[0].add(f.rule)
+                row[1] += f.count
+        totals = [ProvinceTotal(code, name, len(rules), count, errors)
+                  for (code, name), (rules, count, errors) in rows.items()]  # fmt: skip
+        return sorted(totals, key=lambda t: (-t.count, t.province_name))
 
     @property
     def data_quality_findings(self) -> list[FindingCount]:
