@@ -65,6 +65,7 @@ def environment() -> Environment:
     )
     env.filters.update(number=_number, value=value_text, threshold=threshold_text,
                        day=iso_date_text, date_vn=date_long_vn, cite=cite)  # fmt: skip
+    env.globals.update(WHOLE)  # what a template shows unless asked to summarise
     return env
 
 
@@ -75,6 +76,12 @@ def add_charts(report: ReportData) -> None:
         report.charts[f"bars:{card.province}"] = charts.bars(env, card)
         for row in card.rows:
             report.charts[f"trend:{row.target.id}"] = charts.trend(env, row)
+
+
+WHOLE: dict[str, Any] = {
+    "summary": False, "shortfall_limit": None, "overdue_limit": OVERDUE_LIMIT,
+    "group_limit": None, "trends_elsewhere": False, "shortfall_counts_only": False,
+}  # fmt: skip
 
 
 def render_html(report: ReportData, summary: bool = False) -> str:
