@@ -86,6 +86,8 @@ def test_every_template_renders_with_a_minimal_context():
         "_footer.html.j2": {"report": report},
         "_findings.html.j2": {"report": report},
         "_overdue.html.j2": {"report": report},
+        "_findings_summary.html.j2": {"report": report},
+        "_shortfall_counts.html.j2": {"report": report, "scorecard": report.scorecards[0]},
         "_scorecard.html.j2": {"report": report, "scorecard": report.scorecards[0]},
         "_style.css.j2": {},
         "programme_report.html.j2": _programme_context(report.document),

@@ -249,7 +249,9 @@ def publish_scorecard_and_reports(outcome: RunOutcome, province: str | None) -> 
     folder = Path(get_settings().reports_dir)
     try:
         with registry() as engine:
-            cards = reports_artifacts.publish_scorecard(engine, outcome.as_of, province)
+            cards = reports_artifacts.publish_scorecard(
+                engine, outcome.as_of, province, run_id=outcome.run_id
+            )  # measured once and stored for the run: the reports below read it
             written = write_run_reports(engine, outcome.as_of, folder, province)
     except (ComplianceError, OSError) as exc:
         logger.warning("Scorecard and reports not written: %s", exc)

@@ -27,6 +27,7 @@ from compliance.models.registry import (
     Union,
     UnionSuperior,
 )
+from compliance.models.scorecards import RunScorecard
 
 __all__ = [
     "AuditEntry",
@@ -56,4 +57,5 @@ __all__ = [
     "Review",
     "Union",
     "UnionSuperior",
+    "RunScorecard",
 ]

@@ -62,23 +62,32 @@ def scorecard_table(scorecards: Sequence[Scorecard]) -> list[dict[str, Any]]:
 
 
 def publish_scorecard(
-    engine: Engine, as_of: dt.date, province: str | None = None
+    engine: Engine, as_of: dt.date, province: str | None = None, run_id: int | None = None
 ) -> list[Scorecard]:
-    """Compute the scorecard(s) and publish them as a markdown and a table artifact.
+    """Measure the scorecard(s) and publish them as a markdown and a table artifact.
 
-    ``province`` None: every province that has targets. Returns what was published.
+    ``province`` None: every province that has targets. With ``run_id`` (the run's step) the
+    sums are stored for that run too, so its reports read them instead of measuring again —
+    every target is measured then, in one set-based pass. Returns what was published.
     """
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     from compliance.reports.files import check_province
+    from compliance.targets import batch, run_store
     from compliance.targets.load import load_targets
-    from compliance.targets.scorecard import compute_scorecard, target_provinces
+    from compliance.targets.scorecard import target_provinces
 
     targets = load_targets()
     code = check_province(province)
     provinces = [code] if code else target_provinces(targets)
-    with engine.connect() as conn:
-        cards = [compute_scorecard(conn, as_of, p, targets) for p in provinces]
+    if run_id is None:
+        with engine.connect() as conn:
+            cards = batch.compute_scorecards(conn, as_of, provinces, targets)
+    else:
+        with engine.begin() as conn:
+            chosen = [t for t in targets if t.target.province.code in provinces]
+            measured = run_store.measure_and_store(conn, run_id, as_of, chosen)
+            cards = batch.scorecards(conn, as_of, targets, provinces, measured)
     create_markdown_artifact(
         markdown=scorecard_markdown(cards), key=MARKDOWN_KEY,
         description=f"Kết quả thực hiện chỉ tiêu đến ngày {as_of:%d/%m/%Y}",

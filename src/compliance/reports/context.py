@@ -1,39 +1,31 @@
-"""Everything a report shows, read from the registry once; the renderers only lay it out.
+"""What a report shows (read by :mod:`compliance.reports.gather`); the renderers only lay it out.
 
 Findings come from the **recorded findings of the latest compliance run** judged on or before
 the report's day (and covering the province): a report states what the committee's runs saw
 and what their follow-up tasks track, and reading it never re-evaluates. When no run has been
-recorded yet the engine evaluates on the spot (read-only) and the report says so.
+recorded yet the engine evaluates on the spot (read-only) and the report says so. The
+scorecards likewise come from the sums that run stored for its day (``run_scorecards``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from compliance.folding import fold
-from compliance.followup.findings_store import of_run
-from compliance.formatting import TASK_STATUS_VI, date_long_vn
+from compliance.formatting import date_long_vn
 from compliance.models import Union
-from compliance.models.followup import (
-    ACTIVE_STATUSES,
-    ComplianceRun,
-    FollowUpTask,
-    RecordedFinding,
-    is_whole_run,
-)
+from compliance.models.followup import ComplianceRun
 from compliance.registry.places import current_provinces
-from compliance.rules.loaded import LoadedRule, status_label
 from compliance.rules.model import Family
-from compliance.targets.load import LoadedTarget
-from compliance.targets.scorecard import Scorecard, compute_scorecard, target_provinces
+from compliance.targets.scorecard import Scorecard
 
-OVERDUE_LIMIT = 500  # rows the HTML and PDF list; the XLSX holds every one
+OVERDUE_LIMIT = 500  # rows the HTML lists; the XLSX holds every one
+PDF_OVERDUE_LIMIT = 50  # the PDF summarises: the longest overdue, the rest in the XLSX
+PDF_GROUP_LIMIT = 5  # the national PDF: the lowest direct-superior unions of each target
+PDF_SHORTFALL_LIMIT = 10  # a province PDF: the worst units of each target (the XLSX: 50)
 
 
 def _t(model: Any) -> Any:
@@ -89,6 +81,26 @@ class OverdueTask:
     escalation_level: int
 
 
+@dataclass(frozen=True)
+class RuleTotal:
+    """A rule's findings of one kind over every province (the national PDF's summary)."""
+
+    rule: str
+    title: str
+    status: str
+    provinces: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ProvinceTotal:
+    province: str
+    province_name: str
+    rules: int  # rules with a breach or risk found in the province
+    count: int  # breaches and risks
+    data_quality: int  # registry rows to correct
+
+
 @dataclass
 class ReportData:
     as_of: dt.date
@@ -113,6 +125,32 @@ class ReportData:
     @property
     def compliance_findings(self) -> list[FindingCount]:
         return [f for f in self.findings if not f.data_quality]
+
+    def findings_by_rule(self, data_quality: bool) -> list[RuleTotal]:
+        """Findings per rule and kind, summed over the provinces."""
+        totals: dict[tuple[str, str, str], tuple[set[str], int]] = {}
+        for f in self.findings:
+            if f.data_quality is data_quality:
+                provinces, count = totals.get((f.rule, f.title, f.status), (set(), 0))
+                totals[(f.rule, f.title, f.status)] = (provinces | {f.province}, count + f.count)
+        return [
+            RuleTotal(rule, title, status, len(provinces), count)
+            for (rule, title, status), (provinces, count) in sorted(totals.items())
+        ]
+
+    def findings_by_province(self) -> list[ProvinceTotal]:
+        """Breaches, risks and data errors per province, the most first."""
+        rows: dict[tuple[str, str], list[Any]] = {}
+        for f in self.findings:
+            row = rows.setdefault((f.province, f.province_name), [set(), 0, 0])
+            if f.data_quality:
+                row[2] += f.count
+            else:
+                row[0].add(f.rule)
+                row[1] += f.count
+        totals = [ProvinceTotal(code, name, len(rules), count, errors)
+                  for (code, name), (rules, count, errors) in rows.items()]  # fmt: skip
+        return sorted(totals, key=lambda t: (-t.count, t.province_name))
 
     @property
     def data_quality_findings(self) -> list[FindingCount]:
@@ -182,122 +220,3 @@ def latest_run(conn: Connection, as_of: dt.date, province: str | None) -> Any:
         if scope.get("province") in (None, province):
             return row
     return None
-
-
-def _catalogue() -> dict[str, LoadedRule]:
-    from compliance.engine.programme_rules import catalogue
-
-    return {r.id: r for r in catalogue()}  # programme items by their text too
-
-
-def findings_by_rule(
-    conn: Connection, as_of: dt.date, province: str | None
-) -> tuple[list[FindingCount], str]:
-    known, names = _catalogue(), current_provinces()
-    run = latest_run(conn, as_of, province)
-    counts: Counter[tuple[str, str, str]] = Counter()
-    if run is not None:
-        f = _t(RecordedFinding)
-        statement = (
-            select(f.c.rule, f.c.province_code, f.c.status, func.count())
-            .where(of_run(run.id, is_whole_run(run.scope), f))
-            .group_by(f.c.rule, f.c.province_code, f.c.status)
-        )
-        if province:
-            statement = statement.where(f.c.province_code == province)
-        for rule, code, status, n in conn.execute(statement):
-            counts[(rule, code or "", status)] += n
-        source = f"Lần rà soát #{run.id} (ngày xét {run.as_of:%d/%m/%Y}), các phát hiện đã ghi."
-    else:
-        from compliance.engine.evaluate import Selection, evaluate
-
-        rules = list(known.values())
-        for finding in evaluate(conn, rules, as_of, Selection.of(province=province)):
-            counts[(finding.rule, finding.province_code or "", finding.status)] += 1
-        source = ("Chưa có lần rà soát nào được ghi đến ngày này: phát hiện được tính trực tiếp "
-                  "từ sổ đăng ký (không ghi vào cơ sở dữ liệu).")  # fmt: skip
-    rows = [
-        FindingCount(
-            rule,
-            known[rule].rule.title if rule in known else rule,
-            code,
-            names.get(code, code or "—"),
-            status_label(known, rule, status),
-            n,
-        )  # fmt: skip
-        for (rule, code, status), n in sorted(counts.items())
-    ]
-    return rows, source
-
-
-def overdue_tasks(
-    conn: Connection, as_of: dt.date, province: str | None, limit: int | None = None
-) -> tuple[list[OverdueTask], int]:
-    """Open, in-progress and escalated tasks whose due day is before ``as_of``, longest overdue
-    first (all of them unless ``limit``); only the columns shown are read."""
-    t, u = _t(FollowUpTask), _t(Union).alias("body")
-    where = [t.c.status.in_([str(s) for s in ACTIVE_STATUSES]), t.c.due_on < as_of]
-    if province:
-        where.append(t.c.province_code == province)
-    total = conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
-    statement = (
-        select(
-            *(
-                t.c[name]
-                for name in (
-                    "id",
-                    "rule",
-                    "unit",
-                    "unit_name",
-                    "period_key",
-                    "due_on",
-                    "status",
-                    "responsible_code",
-                    "responsible_kind",
-                    "escalation_level",
-                )
-            ),
-            u.c.name.label("body_name"),
-        )  # fmt: skip
-        .select_from(t.outerjoin(u, u.c.code == t.c.responsible_code))
-        .where(*where)
-        .order_by(t.c.due_on, t.c.id)
-        .limit(limit)
-    )
-    tasks = [
-        OverdueTask(
-            row.id,
-            row.rule,
-            row.unit,
-            row.unit_name or row.unit,
-            row.period_key or "—",
-            row.due_on,
-            (as_of - row.due_on).days,
-            row.body_name or row.responsible_code or row.responsible_kind,
-            TASK_STATUS_VI.get(row.status, row.status),
-            row.escalation_level,
-        )  # fmt: skip
-        for row in conn.execute(statement)
-    ]
-    return tasks, int(total)
-
-
-def build_report(
-    conn: Connection,
-    as_of: dt.date,
-    targets: Sequence[LoadedTarget],
-    province: str | None = None,
-    number: str | None = None,
-) -> ReportData:
-    """The report of ``province`` (every province with targets when None) as of ``as_of``."""
-    provinces = [province] if province else target_provinces(targets)
-    scorecards = [compute_scorecard(conn, as_of, code, targets) for code in provinces]
-    # the national report opens with the provinces the registry has data for, by name; those
-    # with targets but no units yet come last, each saying so
-    scorecards.sort(key=lambda card: (not card.has_data, fold(card.province_name)))
-    findings, source = findings_by_rule(conn, as_of, province)
-    overdue, total = overdue_tasks(conn, as_of, province)
-    return ReportData(
-        as_of, province, document(conn, as_of, province, number), scorecards, findings, source,
-        overdue, total,
-    )  # fmt: skip

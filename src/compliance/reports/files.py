@@ -21,7 +21,8 @@ from sqlmodel import SQLModel
 from compliance import db
 from compliance.exceptions import CodedError
 from compliance.registry.places import current_provinces
-from compliance.reports.context import ReportData, build_report
+from compliance.reports.context import ReportData
+from compliance.reports.gather import build_report, build_reports
 from compliance.rules.loaded import RulesInvalid
 from compliance.targets.load import LoadedTarget, load_targets
 
@@ -131,9 +132,12 @@ def write_run_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     code = check_province(province)
     scopes: list[str | None] = [code] if code else [None, *registry_provinces(engine)]
+    db.require_schema(engine)
+    targets = _targets()
+    with engine.connect() as conn:
+        reports = build_reports(conn, as_of, targets, scopes)
     written: list[Path] = []
-    for scope in scopes:
-        report = prepare(engine, as_of, scope)
+    for scope, report in zip(scopes, reports, strict=True):
         written += [
             write_atomically(out_dir / report_name(as_of, scope, fmt), render(report, fmt))
             for fmt in formats

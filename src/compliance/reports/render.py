@@ -17,7 +17,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from compliance.formatting import COMPARISON_VI, date_long_vn, iso_date_text, number_vn
 from compliance.reports import charts
-from compliance.reports.context import ReportData
+from compliance.reports.context import (
+    OVERDUE_LIMIT,
+    PDF_GROUP_LIMIT,
+    PDF_OVERDUE_LIMIT,
+    PDF_SHORTFALL_LIMIT,
+    ReportData,
+)
 from compliance.rules import documents
 from compliance.rules.loaded import default_rules_dir
 
@@ -59,6 +65,7 @@ def environment() -> Environment:
     )
     env.filters.update(number=_number, value=value_text, threshold=threshold_text,
                        day=iso_date_text, date_vn=date_long_vn, cite=cite)  # fmt: skip
+    env.globals.update(WHOLE)  # what a template shows unless asked to summarise
     return env
 
 
@@ -71,13 +78,37 @@ def add_charts(report: ReportData) -> None:
             report.charts[f"trend:{row.target.id}"] = charts.trend(env, row)
 
 
-def render_html(report: ReportData) -> str:
+WHOLE: dict[str, Any] = {
+    "summary": False, "shortfall_limit": None, "overdue_limit": OVERDUE_LIMIT,
+    "group_limit": None, "trends_elsewhere": False, "shortfall_counts_only": False,
+}  # fmt: skip
+
+
+def render_html(report: ReportData, summary: bool = False) -> str:
+    """The whole report; ``summary`` (the PDF's): the worst units of each target, the longest
+    overdue tasks; nationally, the lowest direct-superior unions, how many units fall short and
+    findings per rule and per province, without trend charts — the rest is in the HTML and the
+    XLSX. A PDF of every row took WeasyPrint most of a minute (issue 15)."""
     if not report.charts:
         add_charts(report)
-    return environment().get_template("report.html.j2").render(report=report)
+    national_summary = summary and report.province is None
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            summary=summary,
+            shortfall_limit=PDF_SHORTFALL_LIMIT if summary else None,
+            overdue_limit=PDF_OVERDUE_LIMIT if summary else OVERDUE_LIMIT,
+            group_limit=PDF_GROUP_LIMIT if national_summary else None,
+            trends_elsewhere=national_summary,  # the trend of each target: HTML and XLSX
+            shortfall_counts_only=national_summary,  # the units: XLSX, the province's report
+        )
+    )
 
 
 def render_pdf(report: ReportData) -> bytes:
     from weasyprint import HTML  # heavy (Pango, fonts): only when a PDF is asked for
 
-    return HTML(string=render_html(report), base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+    html = render_html(report, summary=True)
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]

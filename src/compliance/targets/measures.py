@@ -55,7 +55,7 @@ GOOD_GRADES = ("excellent", "good")  # "hoàn thành tốt nhiệm vụ" trở l
 class Window:
     """What one figure is measured over: the state on ``day`` and events in [start, end]."""
 
-    province: str
+    province: str | tuple[str, ...]  # one province, or several measured in one pass
     as_of: dt.date
     year: int
     day: dt.date  # stock measures: the state on this day
@@ -63,7 +63,7 @@ class Window:
     end: dt.date  # … and its last day, or the day before the report when the year is open
 
     @classmethod
-    def of(cls, province: str, as_of: dt.date, year: int) -> Window:
+    def of(cls, province: str | tuple[str, ...], as_of: dt.date, year: int) -> Window:
         last = min(dt.date(year, 12, 31), as_of - dt.timedelta(days=1))
         return cls(province, as_of, year, min(dt.date(year, 12, 31), as_of), dt.date(year, 1, 1),
                    last)  # fmt: skip
@@ -78,10 +78,15 @@ class Frame:
     group: ColumnElement[Any]
     source: FromClause
     where: list[ColumnElement[bool]]
+    province: ColumnElement[Any]
     e: FromClause | None = None  # enterprises
     u: FromClause | None = None  # unions
     c: FromClause | None = None  # complaints
     g: Any = None  # the enterprise's grassroots union: code, members
+
+
+def _in_province(column: ColumnElement[Any], w: Window) -> ColumnElement[bool]:
+    return column == w.province if isinstance(w.province, str) else column.in_(w.province)
 
 
 def _grassroots(days: tuple[dt.date, ...]) -> Any:
@@ -107,10 +112,11 @@ def _enterprises(w: Window, target: Target, *, whole_year: bool, union: str) -> 
     sup = superiors_on(days[-1]).subquery("s")
     source = e.join(g, g.c.tax_code == e.c.tax_code, isouter=union != "required")
     source = source.join(sup, sup.c.union_code == g.c.code, isouter=True)
-    where = [e.c.province_code == w.province, *(enterprise_active(e, d) for d in days)]
+    where = [_in_province(e.c.province_code, w), *(enterprise_active(e, d) for d in days)]
     if target.population and target.population.sectors:
         where.append(e.c.sector.in_(target.population.sectors))
-    return Frame(e.c.tax_code, e.c.name, sup.c.superior_code, source, where, e=e, g=g)
+    return Frame(e.c.tax_code, e.c.name, sup.c.superior_code, source, where, e.c.province_code,
+                 e=e, g=g)  # fmt: skip
 
 
 def _unions(
@@ -124,11 +130,12 @@ def _unions(
     )
     population = target.population
     chosen = tuple(population.union_kinds) if population and population.union_kinds else kinds
-    where = [u.c.province_code == w.province, u.c.kind.in_(chosen)]
+    where = [_in_province(u.c.province_code, w), u.c.kind.in_(chosen)]
     where += [union_active(u, d) for d in days]
     if population and population.sectors:
         where.append(e.c.sector.in_(population.sectors))
-    return Frame(u.c.code, u.c.name, sup.c.superior_code, source, where, e=e, u=u)
+    return Frame(u.c.code, u.c.name, sup.c.superior_code, source, where, u.c.province_code,
+                 e=e, u=u)  # fmt: skip
 
 
 def _complaints(w: Window, target: Target) -> Frame:
@@ -143,8 +150,9 @@ def _complaints(w: Window, target: Target) -> Frame:
         else_=null(),
     )
     name = func.coalesce(u.c.name, u.c.code)
-    where = [u.c.province_code == w.province, c.c.accepted_on >= w.start, c.c.accepted_on <= w.end]
-    return Frame(c.c.id, name, group, source, where, c=c, u=u)
+    where = [_in_province(u.c.province_code, w), c.c.accepted_on >= w.start,
+             c.c.accepted_on <= w.end]  # fmt: skip
+    return Frame(c.c.id, name, group, source, where, u.c.province_code, c=c, u=u)
 
 
 _GRASSROOTS = ("grassroots_union",)
@@ -303,7 +311,8 @@ MEASURES: dict[str, Callable[[Frame, Window], tuple[Any, Any]]] = {
 
 
 def unit_rows(target: Target, window: Window) -> Select[Any]:
-    """Every unit of the target's population: ``unit, unit_name, group_code, num, den``."""
+    """Every unit of the target's population: ``unit, unit_name, group_code, num, den,
+    province`` (the window's province, or one of its provinces)."""
     assert target.population is not None and target.measure is not None  # checked at load
     frame = POPULATIONS[target.population.name](window, target)
     num, den = MEASURES[target.measure](frame, window)
@@ -314,6 +323,7 @@ def unit_rows(target: Target, window: Window) -> Select[Any]:
             frame.group.label("group_code"),
             num.label("num"),
             den.label("den"),
+            frame.province.label("province"),
         )
         .select_from(frame.source)
         .where(and_(*frame.where))

@@ -230,6 +230,39 @@ def _group_names(conn: Connection, codes: Sequence[str | None]) -> dict[str, str
     return dict(conn.execute(select(u.c.code, u.c.name).where(u.c.code.in_(wanted))).all())
 
 
+@dataclass
+class Measured:
+    """A target's sums as measured: per year of the trend, per direct-superior union
+    ``(num, den, excluded)``; and the judged year's units that fall short (the first ``limit``
+    of ``shortfall_total``). What a run stores and a scorecard line is drawn from."""
+
+    groups: dict[int, dict[str | None, tuple[float, float, int]]]
+    shortfall: list[Shortfall] = field(default_factory=list)
+    shortfall_total: int = 0
+
+
+def judged_year(target: Target, as_of: dt.date) -> int:
+    return min(target.year, as_of.year - 1 if target.periodic else as_of.year)
+
+
+def measure_one(
+    conn: Connection, target: Target, as_of: dt.date, years: Sequence[int], limit: int
+) -> Measured:
+    """One target in one province, one statement per year (the set-based path is
+    :mod:`compliance.targets.batch`; this one is its reference)."""
+    province, judged = target.province.code, judged_year(target, as_of)
+    measured = Measured({})
+    for year in years:
+        window = Window.of(province, as_of, year)
+        measured.groups[year] = {
+            group: (fig.num, fig.den, fig.excluded)
+            for group, fig in _by_group(conn, target, window).items()
+        }
+        if year == judged:
+            measured.shortfall, measured.shortfall_total = _shortfall(conn, target, window, limit)
+    return measured
+
+
 def measure_target(
     conn: Connection,
     loaded: LoadedTarget,
@@ -239,28 +272,41 @@ def measure_target(
     limit: int = DRILLDOWN_LIMIT,
 ) -> ScoreRow:
     target = loaded.target
+    years = [] if target.no_data else _years(target, as_of, start)
+    measured = None
+    if judged_year(target, as_of) in years:
+        measured = measure_one(conn, target, as_of, years, limit)
+    groups = measured.groups[judged_year(target, as_of)] if measured else {}
+    shown = "direct_superior_union" in target.levels
+    return score_row(loaded, as_of, measured, _group_names(conn, list(groups)) if shown else {})
+
+
+def score_row(
+    loaded: LoadedTarget, as_of: dt.date, measured: Measured | None, names: dict[str, str]
+) -> ScoreRow:
+    """The scorecard line of a target from its sums (``None``: nothing the registry can
+    measure for its judged year). ``names``: direct-superior unions by code."""
+    target = loaded.target
     row = ScoreRow(target, str(loaded.path), None, "no_data")
     if target.no_data:
         row.reason = target.no_data
         return row
-    years = _years(target, as_of, start)
-    judged = min(target.year, as_of.year - 1 if target.periodic else as_of.year)
-    row.year = judged
-    if judged not in years:
+    judged = row.year = judged_year(target, as_of)
+    if measured is None or judged not in measured.groups:
         row.reason = f"Sổ đăng ký không có dữ liệu năm {judged}."
         return row
-    province = target.province.code
-    for year in years:
-        window = Window.of(province, as_of, year)
-        groups = _by_group(conn, target, window)
+    for year, sums in sorted(measured.groups.items()):
+        groups = {
+            g: figures.figure(target, float(n), float(d), int(x)) for g, (n, d, x) in sums.items()
+        }
         total = _total(target, groups)
+        window = Window.of(target.province.code, as_of, year)
         day = window.end if target.periodic else window.day
         row.trend.append(TrendPoint(year, day, total.value))
         if year != judged:
             continue
         row.figure, row.gap_text = total, figures.gap_text(target, total)
         if "direct_superior_union" in target.levels:
-            names = _group_names(conn, list(groups))
             row.groups = sorted(
                 (
                     GroupFigure(
@@ -273,7 +319,7 @@ def measure_target(
                 ),
                 key=lambda g: (g.figure.value is None, g.figure.value or 0.0, g.name),
             )
-        row.shortfall, row.shortfall_total = _shortfall(conn, target, window, limit)
+        row.shortfall, row.shortfall_total = measured.shortfall, measured.shortfall_total
     _status(row, as_of)
     return row
 
