@@ -40,3 +40,9 @@ def letter_map() -> tuple[str, str]:
             source.append(char)
             target.append(folded)
     return "".join(source), "".join(target)
+
+
+def search_key(code: str, name: str | None) -> str:
+    """What a search of the lists compares: the code and the name, folded (stored with a task;
+    the SQL fallback ``vn_fold(unit || ' ' || coalesce(unit_name, ''))`` gives the same)."""
+    return fold.__wrapped__(f"{code} {name or ''}")  # each key once: not worth caching

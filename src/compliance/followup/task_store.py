@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, update
 
 from compliance.bulk import insert_rows
 from compliance.engine.findings import Finding
+from compliance.folding import search_key
 from compliance.followup import lifecycle, programme_tasks, reevaluate, texts
 from compliance.followup.context import SyncContext
 from compliance.followup.lifecycle import NEW, Action, Event
@@ -163,6 +164,7 @@ def _new_task(ctx: SyncContext, finding: Finding) -> dict[str, Any]:
         "title": title,
         "body": body_text,
         "unit_name": finding.unit_name,
+        "search_key": search_key(finding.unit, finding.unit_name),
         "province_code": finding.province_code,
         "responsible_kind": str(body.kind),
         "responsible_code": body.code,

@@ -50,7 +50,7 @@ class ComplianceRun(SQLModel, table=True):
     scope: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     rules: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))  # id → version
     flow_run_id: str | None = None
-    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))  # + by_province
 
 
 def is_whole_run(scope: dict[str, Any] | None) -> bool:
@@ -119,6 +119,9 @@ class FollowUpTask(SQLModel, table=True):
     title: str
     body: str
     unit_name: str | None = None
+    # folding.fold(unit + ' ' + unit_name): what a search compares, folded once when the task
+    # opens instead of on every row of every search (a country's search read 234,000 names)
+    search_key: str | None = None
     province_code: str | None = Field(default=None, index=True)
     responsible_kind: str  # direct_superior_union | provincial_federation | …
     responsible_code: str | None = None  # the union whose body must act

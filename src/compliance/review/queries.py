@@ -224,7 +224,9 @@ def search_clause(tasks: Any, q: str) -> Any:
     if not (folded := fold(text)):  # only separators ("_", "-"): nothing to look for in names
         return tasks.c.unit == text
     wanted = f"%{_escape_like(folded)}%"
-    haystack = func.vn_fold(tasks.c.unit + literal(" ") + func.coalesce(tasks.c.unit_name, ""))
+    # folded when the task opened; folded here only for a task stored without it
+    folded_now = func.vn_fold(tasks.c.unit + literal(" ") + func.coalesce(tasks.c.unit_name, ""))
+    haystack = func.coalesce(tasks.c.search_key, folded_now)
     return or_(tasks.c.unit == text, haystack.like(wanted, escape="\\"))
 
 
