@@ -54,7 +54,10 @@ console = Console()
 def prepare(enterprises: int) -> Path:
     """A province registry with one recorded run and accounts, built once and kept."""
     path = OUT / f"web-load-80-{enterprises}.db"
-    if path.exists():
+    if path.exists():  # kept from an earlier version: brought to this version's schema
+        engine = db.make_engine(f"sqlite:///{path}")
+        db.upgrade(engine)
+        engine.dispose()
         return path
     OUT.mkdir(exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -216,12 +219,16 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while True:
             try:
                 if httpx.get(f"{base}/login", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+            if time.monotonic() > deadline or server.poll() is not None:
+                assert server.stderr is not None
+                error = server.stderr.read()[-2000:].decode(errors="replace")
+                raise SystemExit(f"compliance serve did not start: {error}")
         started = time.perf_counter()
         load = Load(
             base, time.monotonic() + args.ramp + args.seconds, tuple(args.think), args.ramp,

@@ -132,9 +132,10 @@ def _statement(
         .subquery("grouped")
     )
     by_superior = sort.key == "superior"
+    total = func.count().over().label("total")  # units listed in all, counted before the cut
     if not by_superior:
         grouped = (
-            select(grouped).order_by(*_order(grouped, sort)).limit(limit).offset(offset)
+            select(grouped, total).order_by(*_order(grouped, sort)).limit(limit).offset(offset)
         ).subquery("page")
     # The body a task names as the direct superior; else the registry's superior of the unit
     # (a union), of its grassroots union (an enterprise) or of the union handling it (a
@@ -160,7 +161,7 @@ def _statement(
     with_superior = select(grouped, superior.label("superior_code")).subquery("units")
     boss = unions.alias("superior")
     statement = (
-        select(with_superior, boss.c.name.label("superior_name"))
+        select(with_superior, boss.c.name.label("superior_name"), *([total] if by_superior else []))
         .outerjoin(boss, boss.c.code == with_superior.c.superior_code)
         .order_by(*_order(with_superior, sort, boss.c.name))
     )
@@ -206,15 +207,19 @@ def _fill(conn: Connection, scope: Scope, filters: Filters, rows: list[UnitRow])
 
 def units_page(conn: Connection, scope: Scope, filters: Filters, sort: Sort, page: int = 1) -> Page:
     """One page of units (``Page.rows`` holds :class:`UnitRow`), ``total`` counting units."""
-    tasks = _t("follow_up_tasks")
-    total = conn.execute(
-        select(func.count(tasks.c.unit.distinct())).where(
-            scope.covers(tasks), *filters.clauses(tasks)
-        )
-    ).scalar_one()
     page = max(1, page)
     statement = _statement(scope, filters, sort, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    rows = [_row(r) for r in conn.execute(statement)]
+    records = conn.execute(statement).all()
+    if records:  # the total came with the page (one pass over the tasks, not two)
+        total = records[0].total
+    else:  # past the last page, or nothing: counted
+        tasks = _t("follow_up_tasks")
+        total = conn.execute(
+            select(func.count(tasks.c.unit.distinct())).where(
+                scope.covers(tasks), *filters.clauses(tasks)
+            )
+        ).scalar_one()
+    rows = [_row(r) for r in records]
     _fill(conn, scope, filters, rows)
     return Page(rows, total, page)  # type: ignore[arg-type]
 

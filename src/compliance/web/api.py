@@ -171,7 +171,7 @@ def bulk_change(request: Request, account: Reviewer, body: BulkIn) -> dict[str, 
     nêu tên kèm lý do trong `refused`; các việc khác vẫn đổi."""
     if body.assignee is None and body.status is None:
         raise TaskError("task.bulk_no_change")
-    forget_menus(request)  # whom work is assigned to may change
+    forget_menus(request, body.assignee)  # a new assignee: the menus change
     outcome = bulk.bulk_change(
         request.app.state.engine,
         scope_of(request, account),
@@ -206,7 +206,7 @@ def change_task(
     request: Request, account: Reviewer, task_id: Annotated[Id, Path()], change: TaskEdit
 ) -> dict[str, Any]:
     task_or_refuse(request, account, task_id)
-    forget_menus(request)  # whom work is assigned to may change
+    forget_menus(request, change.assignee)  # a new assignee: the menus change
     row = update_task(
         request.app.state.engine,
         task_id,

@@ -101,7 +101,7 @@ def bulk_form(
     if problem is not None:
         _flash(request, problem, "error")
         return RedirectResponse(target, status_code=303)
-    forget_menus(request)  # whom work is assigned to may change
+    forget_menus(request, assignee)  # a new assignee: the menus change
     outcome = bulk.bulk_change(
         request.app.state.engine,
         scope_of(request, account),

@@ -34,7 +34,11 @@ def menus(request: Request, scope: Scope) -> dict[str, list[Any]]:
     return found
 
 
-def forget(request: Request) -> None:
-    """After an assignment in this process: the next menu is read afresh (whom work is assigned
-    to just changed); other server processes catch up within :data:`MENU_TTL`."""
-    request.app.state.menus.clear()
+def forget(request: Request, assignee: str | None) -> None:
+    """After ``assignee`` was given work in this process: when a menu does not offer it yet,
+    the menus are read afresh (other server processes catch up within :data:`MENU_TTL`). An
+    assignment to someone already offered changes no menu: inspectors assign all day long."""
+    cache: dict[tuple[Any, ...], tuple[float, dict[str, list[Any]]]] = request.app.state.menus
+    wanted = (assignee or "").strip()
+    if wanted and any(all(v != wanted for v, _ in m["assignees"]) for _, m in cache.values()):
+        cache.clear()

@@ -280,7 +280,7 @@ def change_task(
 ) -> Response:
     task_or_refuse(request, account, task_id)
     try:
-        forget_menus(request)  # whom work is assigned to may change
+        forget_menus(request, assignee)  # a new assignee: the menus change
         update_task(
             request.app.state.engine,
             task_id,
