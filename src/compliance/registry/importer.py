@@ -142,6 +142,7 @@ def _write(
         if name == "union_hierarchy":
             _write_history(conn, table_staged, rows)
             count.inserted = len(rows)
+            table_staged.rows = []
             continue
         before = store.count_rows(conn, name)
         previous = (
@@ -164,6 +165,9 @@ def _write(
             _sync_hierarchy(
                 conn, table_staged, rows, previous, effective, by_history=_history_codes(staged)
             )
+        # Written: its rows go now, not with the country's other tables at the end (peak RSS).
+        del rows, values
+        table_staged.rows = []
 
 
 def _history_codes(staged: list[Staged]) -> set[str]:

@@ -8,6 +8,7 @@ is kept, unless the import is strict.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -33,7 +34,9 @@ class Staged:
     source: Source
     columns: list[str]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
+    # Machine integers, not a list of int objects: ~8 bytes a row instead of ~36, for the
+    # millions of rows of a national registry held until the write.
+    numbers: array[int] = field(default_factory=lambda: array("q"))
     dropped: set[int] = field(default_factory=set)  # positions rejected after validation
     invalid_keys: set[Any] = field(default_factory=set)  # keys of rows that failed validation
 
@@ -193,10 +196,10 @@ def _validate_chunk(
     rows = list(zip(*(parsed[c] for c in staged.columns), strict=True))
     if all(ok):
         staged.rows += rows
-        staged.numbers += chunk.numbers
+        staged.numbers.extend(chunk.numbers)
     else:
         staged.rows += [r for r, good in zip(rows, ok, strict=True) if good]
-        staged.numbers += [n for n, good in zip(chunk.numbers, ok, strict=True) if good]
+        staged.numbers.extend(n for n, good in zip(chunk.numbers, ok, strict=True) if good)
 
 
 _CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | frozenset(REQUIRED_ORDER)
