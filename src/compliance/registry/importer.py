@@ -142,7 +142,7 @@ def _write(
         if name == "union_hierarchy":
             _write_history(conn, table_staged, rows)
             count.inserted = len(rows)
-            table_staged.rows = []
+            table_staged.clear()
             continue
         before = store.count_rows(conn, name)
         previous = (
@@ -152,12 +152,7 @@ def _write(
         )
         advance = sink.stage(f"Ghi {name}", len(rows))
         columns = [c for c in table_staged.columns if not TABLES_BY_NAME[name].column(c).extension]
-        positions = [table_staged.columns.index(c) for c in columns]
-        values = (
-            rows
-            if len(positions) == len(table_staged.columns)
-            else [tuple(r[i] for i in positions) for r in rows]
-        )
+        values = rows if len(columns) == len(table_staged.columns) else table_staged.live(columns)
         store.upsert(conn, name, columns, table_staged.table.key, values, advance, fresh=not before)
         count.inserted = store.count_rows(conn, name) - before
         count.updated = len(rows) - count.inserted
@@ -167,7 +162,7 @@ def _write(
             )
         # Written: its rows go now, not with the country's other tables at the end (peak RSS).
         del rows, values
-        table_staged.rows = []
+        table_staged.clear()
 
 
 def _history_codes(staged: list[Staged]) -> set[str]:

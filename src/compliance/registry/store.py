@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
@@ -92,9 +93,9 @@ def _sqlite_upsert(
     if not fresh:
         sql += " " + _conflict_clause(columns, key, "excluded")
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    remaining = iter(rows)  # rows may be a view whose tuples are made as they are read
     try:
-        for start in range(0, len(rows), _SQLITE_CHUNK):
-            chunk = rows[start : start + _SQLITE_CHUNK]
+        while chunk := list(islice(remaining, _SQLITE_CHUNK)):
             cursor.executemany(sql, chunk)
             if progress:
                 progress(len(chunk))
