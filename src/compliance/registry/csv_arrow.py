@@ -12,7 +12,6 @@ empty as ``None``; row numbers count the header as 1 (a file read here has one r
 
 from __future__ import annotations
 
-import codecs
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,15 +76,12 @@ def read_columns(
     field_chars: int,
 ) -> ArrowColumns | None:
     """The file as columns, or ``None`` when only the strict reader can say what it holds."""
-    data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    if b'"' in data or b"\x00" in data or width < 2:
-        return None  # quoting rules differ between readers; NUL is an error there
+    if width < 2 or not _plain(path):
+        return None
     names = [str(i) for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
+        table = pacsv.read_csv(  # skips a UTF-8 byte order mark, as "utf-8-sig" does
+            str(path),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char=False, ignore_empty_lines=False
@@ -98,17 +94,32 @@ def read_columns(
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None  # ragged or blank rows, bad UTF-8: the strict reader reports them
-    del data
     if table.num_rows > most_rows or table.num_columns != width:
         return None
     longest = [_longest(table.column(i)) for i in range(width)]
     if max(longest, default=0) > field_chars or sum(longest) + width > MAX_LINE_CHARS:
         return None
-    first = table.column(0).to_pylist()
-    if not all(map(str.strip, first)):
-        return None  # maybe a blank row (every cell empty), which the strict reader skips
-    del first
+    # A row whose first cell is only white space may be blank, which the strict reader skips.
+    # Arrow finds the first cells without a letter or digit (a superset); Python's own strip
+    # decides on those few.
+    first = table.column(0)
+    suspects = pc.filter(first, pc.match_substring_regex(first, _NO_WORD)).to_pylist()
+    if not all(map(str.strip, suspects)):
+        return None
     return ArrowColumns(table)
+
+
+_NO_WORD = r"^[^\p{L}\p{N}]*$"
+
+
+def _plain(path: Path) -> bool:
+    """No quote (quoting rules differ between readers) and no NUL (an error there), read a
+    block at a time so the file is never in memory twice."""
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            if b'"' in block or b"\x00" in block:
+                return False
+    return True
 
 
 def _longest(column: pa.ChunkedArray) -> int:
