@@ -153,7 +153,9 @@ def _write(
         advance = sink.stage(f"Ghi {name}", len(rows))
         columns = [c for c in table_staged.columns if not TABLES_BY_NAME[name].column(c).extension]
         values = rows if len(columns) == len(table_staged.columns) else table_staged.live(columns)
-        store.upsert(conn, name, columns, table_staged.table.key, values, advance, fresh=not before)
+        with store.indexes_after(conn, name, fresh=not before):
+            key = table_staged.table.key
+            store.upsert(conn, name, columns, key, values, advance, fresh=not before)
         count.inserted = store.count_rows(conn, name) - before
         count.updated = len(rows) - count.inserted
         if name == "unions" and "superior_code" in table_staged.columns:
