@@ -122,8 +122,11 @@ def parse_amount(value: Any) -> float | None:
     if type(value) in (int, float):
         amount = float(value)
     elif isinstance(value, str):
-        text = value.replace(" ", "").replace("\u00a0", "").removesuffix("đ")
-        amount = _decimal(text, value)
+        if value.isdigit() and value.isascii():  # the common case: plain đồng, in C
+            amount = float(value)
+        else:
+            text = value.replace(" ", "").replace("\u00a0", "").removesuffix("đ")
+            amount = _decimal(text, value)
     else:
         raise _fail("value.not_number", value)
     if not math.isfinite(amount):  # nan, inf, 1e400: no rule can compare them

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -208,24 +207,25 @@ def _parent_keys(
     known = memo.get(name)
     if known is not None and known[0] == len(parent.dropped):
         return known[1], known[2]
-    at = parent.position(key)
+    keys = parent.column(key)
     rejected = set(parent.invalid_keys)
     if parent.dropped:
         delivered: set[str] = set()
-        for position, row in enumerate(parent.rows):
-            (rejected if position in parent.dropped else delivered).add(row[at])
+        for position, value in enumerate(keys):
+            (rejected if position in parent.dropped else delivered).add(value)
     else:
-        delivered = set(map(itemgetter(at), parent.rows))
+        delivered = set(keys)
     memo[name] = (len(parent.dropped), delivered, rejected)
     return delivered, rejected
 
 
 def _live_values(staged: Staged, at: int) -> set[Any]:
     """The values of column ``at`` in the rows not dropped, but None."""
+    column = staged.data[at]
     if staged.dropped:
-        values = {r[at] for i, r in enumerate(staged.rows) if i not in staged.dropped}
+        values = {v for i, v in enumerate(column) if i not in staged.dropped}
     else:
-        values = set(map(itemgetter(at), staged.rows))
+        values = set(column)
     values.discard(None)
     return values
 
@@ -376,23 +376,20 @@ def check_moves(
         owners = [c.name for c in table.columns if c.references and c.name in table_staged.columns]
         if table.key != ("id",) or not owners or not store.count_rows(conn, table.name):
             continue
-        id_at = table_staged.position("id")
-        at = [table_staged.position(c) for c in owners]
-        live = [p for p in range(len(table_staged.rows)) if p not in table_staged.dropped]
-        stored = store.stored_columns(
-            conn, table.name, "id", owners, (table_staged.rows[p][id_at] for p in live)
-        )
+        ids = table_staged.column("id")
+        owned = [table_staged.column(c) for c in owners]
+        live = [p for p in range(len(ids)) if p not in table_staged.dropped]
+        stored = store.stored_columns(conn, table.name, "id", owners, (ids[p] for p in live))
         if not stored:
             continue
         for position in live:
-            row = table_staged.rows[position]
-            before = stored.get(row[id_at])
+            before = stored.get(ids[position])
             if before is None:
                 continue
-            for column, old, index in zip(owners, before, at, strict=True):
-                if old == row[index]:
+            for column, old, values in zip(owners, before, owned, strict=True):
+                if old == values[position]:
                     continue
-                params = {"key": row[id_at], "stored": old, "value": row[index]}
+                params = {"key": ids[position], "stored": old, "value": values[position]}
                 if correction:
                     report.issues.append(
                         Issue.make(

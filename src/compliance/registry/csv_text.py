@@ -90,10 +90,14 @@ def csv_reader(handle: Any) -> Any:
     swallows the rest of the file) over NFC lines; the delimiter is the header line's most
     frequent of comma, semicolon and tab."""
     first = handle.readline(1 << 20)
-    delimiter = max((",", ";", "\t"), key=first.count)
     handle.seek(0)
     csv.field_size_limit(limits().field_chars)
-    return csv.reader(_nfc_lines(handle), delimiter=delimiter, strict=True)
+    return csv.reader(_nfc_lines(handle), delimiter=delimiter(first), strict=True)
+
+
+def delimiter(header: str) -> str:
+    """The header line's most frequent of comma, semicolon and tab."""
+    return max((",", ";", "\t"), key=header.count)
 
 
 def _nfc_lines(handle: Any) -> Iterator[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
@@ -19,7 +19,8 @@ from typing import Any
 
 from compliance.registry import xlsx
 from compliance.registry.contract import TABLES, Table, fold, header_index, table_for_name
-from compliance.registry.csv_text import TooManyRows, csv_errors, csv_reader
+from compliance.registry.csv_arrow import ArrowColumns, chunk_bounds, read_columns
+from compliance.registry.csv_text import TooManyRows, csv_errors, csv_reader, delimiter
 from compliance.registry.issues import Issue, Severity, SourceError
 from compliance.registry.safety import check_file, limits
 
@@ -243,17 +244,20 @@ class Chunk:
     cell count, cells). ``typed`` says cells may be other than text.
     """
 
-    numbers: list[int]
+    numbers: Sequence[int]
     columns: dict[str, list[Any]]
     rows: list[list[Any]]  # the cells of each row as read, for :meth:`values`
     ragged: list[tuple[int, int, int, list[Any]]]
     typed: bool
+    cells: Callable[[int], list[Any]] | None = None  # the columnar reader's :meth:`values`
 
     def __len__(self) -> int:
         return len(self.numbers) + len(self.ragged)
 
     def values(self, position: int) -> list[Any]:
         """The cleaned cells of one row, every column, as the rejects file keeps them."""
+        if self.cells is not None:
+            return self.cells(position)
         cells = self.rows[position]
         return cells if self.typed else [c.strip() or None for c in cells]
 
@@ -265,10 +269,42 @@ def read_chunks(source: Source, size: int) -> Iterator[Chunk]:
         return
     positions = [(i, c) for i, c in enumerate(source.columns) if c is not None]
     width = len(source.headers)
+    if (columns := _arrow_columns(source, width)) is not None:
+        yield from _arrow_chunks(columns, positions, size)
+        return
     with _csv_errors(source), source.path.open(newline="", encoding="utf-8-sig") as handle:
         rows = csv_reader(handle)
         next(rows, None)  # header
         yield from _csv_chunks(rows, width, positions, size, limits().rows)
+
+
+def _arrow_columns(source: Source, width: int) -> ArrowColumns | None:
+    try:
+        with source.path.open(newline="", encoding="utf-8-sig") as handle:
+            first = handle.readline(1 << 20)
+    except UnicodeDecodeError:
+        return None
+    return read_columns(
+        source.path,
+        delimiter(first),
+        width,
+        most_rows=limits().rows,
+        field_chars=limits().field_chars,
+    )
+
+
+def _arrow_chunks(
+    columns: ArrowColumns, positions: list[tuple[int, str]], size: int
+) -> Iterator[Chunk]:
+    for start, stop in chunk_bounds(columns.rows, size):
+        yield Chunk(
+            range(start + 2, stop + 2),
+            {name: columns.column(i, start, stop) for i, name in positions},
+            [],
+            [],
+            typed=False,
+            cells=lambda position, start=start: columns.row(start + position),  # type: ignore[misc]
+        )
 
 
 def _csv_chunks(

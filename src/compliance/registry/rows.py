@@ -226,8 +226,10 @@ def _parse_column(
         if typed:
             slow.update(i for i, v in enumerate(values) if v is not None and type(v) is not str)
         slow.update(_suspect_text(values, limit, typed))
-        if column.identifier:
-            slow.update(i for i, v in enumerate(values) if v is not None and not _identifier(v))
+        if column.identifier:  # once per distinct value: kinds repeat
+            odd = {v for v in set(values) if v is not None and not _identifier(v)}
+            if odd:
+                slow.update(i for i, v in enumerate(values) if v in odd)
         result = list(values)
     elif typed:
         result = []

@@ -8,9 +8,11 @@ is kept, unless the import is strict.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from itertools import compress
+from typing import Any, Protocol, overload
 
 from compliance.registry.contract import ORDERED_PAIRS, PART_OF, REQUIRED_ORDER, Table
 from compliance.registry.issues import ImportReport, Issue, Severity, SourceError, TableCount
@@ -26,35 +28,76 @@ class ProgressSink(Protocol):
     def stage(self, description: str, total: int | None) -> Callable[[int], None]: ...
 
 
+class RowView(Sequence[tuple[Any, ...]]):
+    """Rows read across a table's columns: a tuple is made when a row is asked for, never kept.
+
+    Python holds a national registry until its write; a tuple per row cost ~60 bytes more than
+    the columns themselves (about 300 MB of 5 million rows).
+    """
+
+    def __init__(self, data: list[list[Any]]) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data[0]) if self.data else 0
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, ...]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return list(zip(*(c[index] for c in self.data), strict=True))
+        return tuple(c[index] for c in self.data)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return zip(*self.data, strict=True)
+
+
 @dataclass
 class Staged:
-    """One table's validated rows, as tuples in ``columns`` order, with their row numbers."""
+    """One table's validated rows, by column in ``columns`` order, with their row numbers."""
 
     source: Source
     columns: list[str]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
+    data: list[list[Any]] = field(default_factory=list)  # one list per column
+    # Machine integers, not a list of int objects: ~8 bytes a row instead of ~36, for the
+    # millions of rows of a national registry held until the write.
+    numbers: array[int] = field(default_factory=lambda: array("q"))
     dropped: set[int] = field(default_factory=set)  # positions rejected after validation
     invalid_keys: set[Any] = field(default_factory=set)  # keys of rows that failed validation
+
+    def __post_init__(self) -> None:
+        if not self.data:
+            self.data = [[] for _ in self.columns]
 
     @property
     def table(self) -> Table:
         return self.source.table
 
+    @property
+    def rows(self) -> RowView:
+        return RowView(self.data)
+
     def position(self, column: str) -> int:
         return self.columns.index(column)
 
-    def keys(self) -> list[tuple[Any, ...]]:
-        idx = [self.position(c) for c in self.table.key]
-        if len(idx) == 1:
-            at = idx[0]
-            return [(row[at],) for row in self.rows]
-        return [tuple(row[i] for i in idx) for row in self.rows]
+    def column(self, name: str) -> list[Any]:
+        return self.data[self.position(name)]
 
-    def live(self) -> list[tuple[Any, ...]]:
+    def keys(self) -> list[tuple[Any, ...]]:
+        return list(zip(*(self.column(c) for c in self.table.key), strict=True))
+
+    def live(self, columns: Sequence[str] | None = None) -> Sequence[tuple[Any, ...]]:
+        """The rows not dropped, all columns or only ``columns``."""
+        view = RowView(self.data if columns is None else [self.column(c) for c in columns])
         if not self.dropped:
-            return self.rows
-        return [r for i, r in enumerate(self.rows) if i not in self.dropped]
+            return view
+        return [r for i, r in enumerate(view) if i not in self.dropped]
+
+    def clear(self) -> None:
+        """Forget the rows (written): memory back before the next table's write."""
+        self.data = [[] for _ in self.columns]
 
 
 class Rejects:
@@ -190,13 +233,14 @@ def _validate_chunk(
             refused = True
         if refused:
             ok[position] = False
-    rows = list(zip(*(parsed[c] for c in staged.columns), strict=True))
     if all(ok):
-        staged.rows += rows
-        staged.numbers += chunk.numbers
+        for target, name in zip(staged.data, staged.columns, strict=True):
+            target += parsed[name]
+        staged.numbers.extend(chunk.numbers)
     else:
-        staged.rows += [r for r, good in zip(rows, ok, strict=True) if good]
-        staged.numbers += [n for n, good in zip(chunk.numbers, ok, strict=True) if good]
+        for target, name in zip(staged.data, staged.columns, strict=True):
+            target += compress(parsed[name], ok)
+        staged.numbers.extend(compress(chunk.numbers, ok))
 
 
 _CHECKED_TABLES = frozenset(PART_OF) | frozenset(ORDERED_PAIRS) | frozenset(REQUIRED_ORDER)
