@@ -56,3 +56,17 @@ def test_downgrade_and_upgrade_again(engine):
     assert "enterprises" not in inspect(engine).get_table_names()
     db.upgrade(engine)
     assert "enterprises" in inspect(engine).get_table_names()
+
+
+def test_the_head_read_from_the_files_is_alembics_head(engine):
+    """Commands find the newest migration without importing Alembic (db._head_revision reads
+    the files): it must be the head Alembic itself computes, and what an upgrade records."""
+    from alembic.script import ScriptDirectory
+
+    from compliance import db
+
+    alembic_head = ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_current_head()
+    assert db._head_revision() == alembic_head
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        assert db._current_revision(conn) == alembic_head
