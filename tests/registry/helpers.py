@@ -111,3 +111,17 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 rows = conn.execute(text(f"SELECT * FROM {table}")).all()
                 result[table] = sorted((tuple(r) for r in rows), key=repr)
     return result
+
+
+def fail_writing(monkeypatch: Any, table: str) -> None:
+    """Make the import's write of ``table`` fail like a full disk, after the tables before it."""
+    from compliance.registry import importer
+
+    real = importer.store.upsert
+
+    def failing(conn: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == table:
+            raise RuntimeError("disk full")
+        return real(conn, name, *args, **kwargs)
+
+    monkeypatch.setattr(importer.store, "upsert", failing)

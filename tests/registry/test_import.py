@@ -14,13 +14,14 @@ from sqlalchemy import text
 
 from compliance import db
 from compliance.exceptions import ImportRefused
-from compliance.registry import hierarchy, importer
+from compliance.registry import hierarchy
 from compliance.registry.importer import import_folder
 from tests.registry.helpers import (
     ENTERPRISE_HEADER,
     UNION_HEADER,
     base_delivery,
     enterprise,
+    fail_writing,
     snapshot,
     union,
     write_csv,
@@ -170,14 +171,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(engine, tmp_path, monkeyp
     folder = tmp_path / "d"
     write_csv(folder, "enterprises", ENTERPRISE_HEADER, [enterprise("E9")])
     write_csv(folder, "unions", UNION_HEADER, [union("G9", enterprise_tax_code="E9")])
-    real = importer.store.upsert
-
-    def failing(conn, table, *args, **kwargs):
-        if table == "unions":
-            raise RuntimeError("disk full")
-        return real(conn, table, *args, **kwargs)
-
-    monkeypatch.setattr(importer.store, "upsert", failing)
+    fail_writing(monkeypatch, "unions")
     with pytest.raises(RuntimeError):
         load(engine, folder)
     assert snapshot(engine) == before

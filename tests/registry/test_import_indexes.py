@@ -8,9 +8,15 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 
 from compliance import db
-from compliance.registry import importer
 from compliance.registry.importer import import_folder
-from tests.registry.helpers import ENTERPRISE_HEADER, UNION_HEADER, enterprise, union, write_csv
+from tests.registry.helpers import (
+    ENTERPRISE_HEADER,
+    UNION_HEADER,
+    enterprise,
+    fail_writing,
+    union,
+    write_csv,
+)
 
 TABLES = ("enterprises", "unions", "union_superiors")
 
@@ -45,14 +51,7 @@ def test_a_first_import_keeps_every_index(engine, tmp_path):
 def test_a_failed_first_import_leaves_the_indexes_and_no_rows(engine, tmp_path, monkeypatch):
     db.upgrade(engine)
     before = _indexes(engine)
-    real = importer.store.upsert
-
-    def failing(conn, table, *args, **kwargs):
-        if table == "unions":
-            raise RuntimeError("disk full")
-        return real(conn, table, *args, **kwargs)
-
-    monkeypatch.setattr(importer.store, "upsert", failing)
+    fail_writing(monkeypatch, "unions")
     with pytest.raises(RuntimeError):
         import_folder(engine, _delivery(tmp_path / "d"), effective_date=dt.date(2026, 1, 1))
     assert _indexes(engine) == before

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from compliance.models import Union
 from compliance.registry.places import current_provinces
@@ -34,6 +34,7 @@ from compliance.targets.scorecard import (
     history_start,
     judged_year,
     score_row,
+    summed,
 )
 
 Key = tuple[Any, ...]
@@ -56,20 +57,7 @@ def _sums(
     conn: Connection, target: Target, window: Window
 ) -> dict[tuple[str, str | None], tuple[float, float, int]]:
     """``(province, group) → (num, den, excluded)`` for the window's provinces."""
-    source, waived = _counted(target, window)
-    rows = source.left if target.waiver_rule else source  # type: ignore[attr-defined]
-    kept = waived == 0
-    statement = (
-        select(
-            rows.c.province,
-            rows.c.group_code,
-            func.coalesce(func.sum(case((kept, rows.c.num), else_=0)), 0),
-            func.coalesce(func.sum(case((kept, rows.c.den), else_=0)), 0),
-            func.coalesce(func.sum(waived), 0),
-        )
-        .select_from(source)
-        .group_by(rows.c.province, rows.c.group_code)
-    )
+    statement = summed(target, window, "province", "group_code")
     return {
         (province, group): (float(num), float(den), int(excluded))
         for province, group, num, den, excluded in conn.execute(statement)

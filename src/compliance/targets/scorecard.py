@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Connection, Select, and_, case, distinct, func, literal, or_, select
 
 from compliance.formatting import TARGET_STATUS_VI
 from compliance.models import Conference, Inspection, Review, Union
@@ -164,23 +164,30 @@ def _counted(target: Target, window: Window) -> tuple[Any, Any]:
     return rows.outerjoin(w, w.c.unit == rows.c.unit), case((w.c.unit.is_(None), 0), else_=1)
 
 
-def _by_group(conn: Connection, target: Target, window: Window) -> dict[str | None, Figure]:
+def summed(target: Target, window: Window, *keys: str) -> Select[Any]:
+    """``keys…, num, den, excluded`` of the window's units grouped by ``keys`` (columns of the
+    measured rows: ``group_code``, and ``province`` for every province at once), a waived
+    unit's share left out and counted apart."""
     source, waived = _counted(target, window)
     rows = source.left if target.waiver_rule else source  # type: ignore[attr-defined]
     kept = waived == 0
-    statement = (
+    columns = [rows.c[key] for key in keys]
+    return (
         select(
-            rows.c.group_code,
+            *columns,
             func.coalesce(func.sum(case((kept, rows.c.num), else_=0)), 0),
             func.coalesce(func.sum(case((kept, rows.c.den), else_=0)), 0),
             func.coalesce(func.sum(waived), 0),
         )
         .select_from(source)
-        .group_by(rows.c.group_code)
+        .group_by(*columns)
     )
+
+
+def _by_group(conn: Connection, target: Target, window: Window) -> dict[str | None, Figure]:
     return {
         group: figures.figure(target, float(num), float(den), int(excluded))
-        for group, num, den, excluded in conn.execute(statement)
+        for group, num, den, excluded in conn.execute(summed(target, window, "group_code"))
     }
 
 
