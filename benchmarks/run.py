@@ -351,9 +351,6 @@ def report_runs(scale: str, registry: str, r: dict[str, Any]) -> None:
     for heading in ("goal (issue 15)", "measured", "reference", ""):
         table.add_column(heading, justify="left" if heading.startswith("goal") else "right")
 
-    def mark(met: bool) -> str:
-        return "[green]met[/green]" if met else "[red]missed[/red]"
-
     if "error" in r:
         table.add_row("runs: FAILED", r["error"][:160], "", "")
         console.print(table)
@@ -403,9 +400,6 @@ def report_commands(scale: str, registry: str, c: dict[str, Any]) -> None:
     for heading in ("goal (issue 15)", "measured (median)", "reference (median)", "ratio", ""):
         table.add_column(heading, justify="left" if heading.startswith("goal") else "right")
 
-    def mark(met: bool) -> str:
-        return "[green]met[/green]" if met else "[red]missed[/red]"
-
     if "error" in c:
         table.add_row("commands: FAILED", c["error"][:120], "", "", "")
         console.print(table)
@@ -441,6 +435,10 @@ def report_commands(scale: str, registry: str, c: dict[str, Any]) -> None:
     console.print(table)
 
 
+def mark(met: bool) -> str:
+    return "[green]met[/green]" if met else "[red]missed[/red]"
+
+
 def _s(value: float) -> str:
     return f"{value:,.2f} s"
 
@@ -451,8 +449,7 @@ def report(scale: str, registry: str, database: str, p: dict[str, dict[str, Any]
         table.add_column(heading, justify="left" if heading in ("figure", "") else "right")
 
     def row(figure: str, measured: str, goal: str = "", met: bool | None = None) -> None:
-        mark = "" if met is None else "[green]met[/green]" if met else "[red]missed[/red]"
-        table.add_row(figure, measured, goal, mark)
+        table.add_row(figure, measured, goal, "" if met is None else mark(met))
 
     def failed(name: str) -> bool:
         if "error" in p.get(name, {}):

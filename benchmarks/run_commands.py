@@ -37,6 +37,7 @@ import httpx
 
 from benchmarks.commands import _compliance, timed
 from benchmarks.evaluation import AS_OF
+from benchmarks.web_load import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,11 +62,7 @@ def _last_run(path: Path) -> dict[str, Any]:
 
 def _running_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     """``prefect server start`` as an operator runs it, on a free port; its API URL."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("prefect")), "server", "start", "--port", str(port)],
