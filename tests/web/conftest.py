@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
@@ -32,6 +32,9 @@ from compliance.registry.importer import import_folder
 from compliance.rules.validate import load_rules
 from compliance.web.app import create_app
 from tests.conftest import _postgres_engine
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 AS_OF = dt.date(2026, 10, 1)
 PASSWORD = "mật-khẩu-đủ-dài"
@@ -257,3 +260,20 @@ def serving(engine: Engine, **options: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def csp_checked_page(browser: Browser, **context: Any) -> Iterator[Page]:
+    """A page (a new Vietnamese browser context, ``context`` its options) whose console must
+    stay free of Content-Security-Policy violations: everything the UI does (htmx included)
+    works without inline script or style."""
+    opened = browser.new_context(locale="vi-VN", **context)
+    page = opened.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    opened.close()
+    assert violations == [], violations

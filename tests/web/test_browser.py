@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import text
 
 from compliance.settings import today
-from tests.web.conftest import PASSWORD, Reviewed, serving
+from tests.web.conftest import PASSWORD, Reviewed, csp_checked_page, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -38,16 +38,8 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A page whose console must stay free of Content-Security-Policy violations: everything
     the UI does (htmx included) works without inline script or style."""
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    yield page
-    context.close()
-    assert violations == [], violations
+    with csp_checked_page(browser, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def _log_in(page: Page, server: str, name: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from compliance.folding import fold
 from compliance.messages import message
-from tests.web.conftest import PASSWORD, Reviewed, serving
+from tests.web.conftest import PASSWORD, Reviewed, csp_checked_page, serving
 from tests.web.test_browser import WIDEST, browser  # noqa: F401 (the module's browser fixture)
 
 SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
@@ -28,18 +28,9 @@ def server(sqlite_reviewed: Reviewed) -> Iterator[str]:
 @pytest.fixture(params=list(SIZES))
 def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:  # noqa: F811
     width, height = SIZES[request.param]
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": width, "height": height}, is_mobile=width < 640
-    )
-    page = context.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-    )
-    yield page
-    context.close()
-    assert violations == [], violations
+    viewport = {"width": width, "height": height}
+    with csp_checked_page(browser, viewport=viewport, is_mobile=width < 640) as page:
+        yield page
 
 
 def _log_in(page: Page, server: str, name: str, path: str) -> None:

@@ -18,7 +18,7 @@ from compliance.engine.preview_groups import headlines
 from compliance.messages import MESSAGES
 from compliance.rules.validate import load_rules
 from tests.engine.test_preview import NEW_RULE
-from tests.web.conftest import AS_OF, PASSWORD, Reviewed, login, serving
+from tests.web.conftest import AS_OF, PASSWORD, Reviewed, csp_checked_page, login, serving
 
 SETTING = "union.establishment.min_workers=20"
 _COUNTED = ("findings", "follow_up_tasks", "audit_log", "compliance_runs", "run_requests")
@@ -133,16 +133,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def browser_page(sqlite_reviewed: Reviewed) -> Iterator[tuple[Page, str]]:
     with serving(sqlite_reviewed.engine) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        violations: list[str] = []
-        page.on(
-            "console",
-            lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        yield page, url
+        with csp_checked_page(browser, viewport={"width": 1280, "height": 900}) as page:
+            yield page, url
         browser.close()
-        assert violations == [], violations
 
 
 def test_an_administrator_fixes_a_draft_and_previews_it_in_the_browser(
