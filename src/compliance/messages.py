@@ -308,6 +308,10 @@ MESSAGES: dict[str, str] = {
     # web: reports made on request
     "web.report_busy": "Máy chủ đang lập một báo cáo khác; hãy thử lại sau ít phút.",
     "web.report_too_soon": "Bạn vừa lập một báo cáo; hãy chờ {seconds} giây rồi thử lại.",
+    "web.report_pdf_failed": (
+        "Chưa dựng được bản PDF của báo cáo {name} ({reason}); bản HTML và XLSX cùng ngày vẫn "
+        "xem được. Hãy thử lại sau ít phút, hoặc báo quản trị viên nếu lỗi còn."
+    ),
     # tasks: changes people make (compliance.followup.manage, review.decisions)
     "task.not_found": "Không có việc số {task_id}. Hãy kiểm tra lại số việc trong danh sách việc.",
     "task.transition_not_allowed": (

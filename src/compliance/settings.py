@@ -44,6 +44,13 @@ class Settings(BaseSettings):
             "the web UI finds the latest ones."
         ),
     )
+    reports_pdf_at_run: bool = Field(
+        default=False,
+        description=(
+            "Lay out every PDF during the run (a national run: ~35 s more) instead of when it "
+            "is first opened from the web UI; the content is the same either way."
+        ),
+    )
     secret_key: str = Field(
         default="",
         description=(

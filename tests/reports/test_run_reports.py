@@ -5,9 +5,19 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
-from compliance.reports.files import prepare, render, write_report, write_run_reports
+from compliance.reports.files import (
+    finish_pdf,
+    latest_reports,
+    pending_pdf,
+    prepare,
+    render,
+    write_report,
+    write_run_reports,
+)
+from compliance.settings import get_settings
 from compliance.targets import run_store
 from compliance.targets.load import load_targets
 from tests.factories import run
@@ -58,6 +68,42 @@ def test_a_whole_runs_reports_equal_each_scope_read_alone(registry: Engine, tmp_
         scope = path.name.removeprefix("bao-cao-").removesuffix("-2026-10-01.html")
         alone = render(prepare(registry, AS_OF, None if scope == "ca-nuoc" else scope), "html")
         assert path.read_bytes() == alone, scope
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_runs_pdf_is_laid_out_when_first_opened_and_says_what_the_run_saw(
+    registry: Engine, tmp_path: Path
+):
+    _recorded_run(registry)
+    written = write_run_reports(registry, AS_OF, tmp_path, province="80")
+    assert sorted(p.suffix for p in written) == [".html", ".xlsx"]  # no PDF laid out yet
+    pdf = tmp_path / "bao-cao-80-2026-10-01.pdf"
+    assert not pdf.exists() and pending_pdf(pdf).is_file()
+    assert latest_reports(tmp_path, "80")["pdf"] == pdf  # listed (and linked) already
+    assert finish_pdf(pdf) and pdf.read_bytes().startswith(b"%PDF")
+    assert not pending_pdf(pdf).exists()
+    made_now = write_report(registry, AS_OF, "pdf", tmp_path / "now.pdf", "80")
+    assert _pdf_text(pdf) == _pdf_text(made_now)
+    # a second run of the day leaves its own: the PDF laid out from the first one is gone
+    write_run_reports(registry, AS_OF, tmp_path, province="80", formats=("pdf",))
+    assert not pdf.exists() and pending_pdf(pdf).is_file()
+    assert not finish_pdf(tmp_path / "bao-cao-66-2026-10-01.pdf")  # nothing to lay out
+
+
+def test_pdfs_laid_out_during_the_run_when_asked(
+    registry: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _recorded_run(registry)
+    write_run_reports(registry, AS_OF, tmp_path, province="80", formats=("pdf",))
+    monkeypatch.setenv("COMPLIANCE_REPORTS_PDF_AT_RUN", "true")
+    get_settings.cache_clear()
+    (written,) = write_run_reports(registry, AS_OF, tmp_path, province="80", formats=("pdf",))
+    assert written.read_bytes().startswith(b"%PDF") and not pending_pdf(written).exists()
 
 
 def test_the_national_pdf_summarises_and_the_html_keeps_every_row(registry: Engine, tmp_path: Path):

@@ -56,3 +56,26 @@ def test_a_report_made_now_is_for_the_accounts_province(
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in made.text and "Tây Ninh" in made.text
     outside = client.post("/reports/now", data={"format": "html", "province": "66"})
     assert outside.status_code == 403
+
+
+def test_a_runs_pdf_is_made_when_first_opened_and_a_broken_one_says_so(
+    reports_dir: Path, reviewed: Reviewed, client_for: Callable[..., TestClient]
+) -> None:
+    write_run_reports(reviewed.engine, AS_OF, reports_dir, "80", formats=("pdf",))
+    name = f"bao-cao-80-{AS_OF.isoformat()}.pdf"
+    inspector = client_for("inspector80")
+    assert f"/reports/files/{name}" in inspector.get("/reports", headers=HTML).text
+    assert not (reports_dir / name).exists()
+    assert client_for("inspector66").get(f"/reports/files/{name}").status_code == 403
+    opened = inspector.get(f"/reports/files/{name}")
+    assert opened.status_code == 200 and opened.content.startswith(b"%PDF")
+    assert opened.headers["content-type"] == "application/pdf"
+    assert (reports_dir / name).read_bytes() == opened.content  # laid out once, kept
+    assert not (reports_dir / f".{name}.html").exists()
+
+    broken = f"bao-cao-66-{AS_OF.isoformat()}.pdf"
+    (reports_dir / f".{broken}.html").mkdir()  # a source that cannot be read
+    admin = client_for("admin")
+    refused = admin.get(f"/reports/files/{broken}", headers=HTML)
+    assert refused.status_code == 503 and "Chưa dựng được bản PDF" in refused.text, refused.text
+    assert admin.get(f"/reports/files/{broken}").json()["code"] == "web.report_pdf_failed"

@@ -151,11 +151,9 @@ def render_html(report: ProgrammeReportData) -> str:
 
 
 def render_pdf(report: ProgrammeReportData) -> bytes:
-    from weasyprint import HTML  # heavy (Pango, fonts): only when a PDF is asked for
+    from compliance.reports.render import pdf_from_html
 
-    from compliance.reports.render import TEMPLATES
-
-    return HTML(string=render_html(report), base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+    return pdf_from_html(render_html(report))
 
 
 def render_xlsx(report: ProgrammeReportData) -> bytes:

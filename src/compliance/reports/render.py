@@ -107,8 +107,16 @@ def render_html(report: ReportData, summary: bool = False) -> str:
     )
 
 
-def render_pdf(report: ReportData) -> bytes:
+def pdf_source(report: ReportData) -> str:
+    """The HTML a PDF is laid out from (the summary): kept by a run until the PDF is opened."""
+    return render_html(report, summary=True)
+
+
+def pdf_from_html(html: str) -> bytes:
     from weasyprint import HTML  # heavy (Pango, fonts): only when a PDF is asked for
 
-    html = render_html(report, summary=True)
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+
+
+def render_pdf(report: ReportData) -> bytes:
+    return pdf_from_html(pdf_source(report))

@@ -11,6 +11,7 @@ province document that covers units outside its scope.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import tempfile
@@ -29,6 +30,7 @@ from compliance.accounts import Account
 from compliance.reports.files import (
     FORMATS,
     check_province,
+    finish_pdf,
     latest_reports,
     report_name,
     write_report,
@@ -39,6 +41,7 @@ from compliance.web.errors import Refused
 from compliance.web.pages import _page
 
 router = APIRouter(include_in_schema=False)
+logger = logging.getLogger(__name__)
 Reader = Annotated[Account, Depends(require(*READERS))]
 Operator = Annotated[Account, Depends(require(*OPERATORS))]
 NATIONWIDE = "ca-nuoc"
@@ -90,12 +93,25 @@ def report_file(
 ) -> FileResponse:
     match = _FILE.match(name)
     path = _folder() / name
-    if match is None or not path.is_file():
+    if match is None:
         raise HTTPException(404, "Không có báo cáo này.")
     allowed = _visible_scopes(request, account)
     if allowed is not None and match["scope"] not in allowed:
         raise HTTPException(403, "Báo cáo này nằm ngoài phạm vi của bạn.")
+    if not (path.is_file() or path.suffix == ".pdf" and _finished(path)):
+        raise HTTPException(404, "Không có báo cáo này.")
     return FileResponse(path, media_type=MEDIA[name.rsplit(".", 1)[1]], filename=name)
+
+
+def _finished(path: Path) -> bool:
+    """A run's PDF is laid out when first opened (reports.files.finish_pdf)."""
+    try:
+        return finish_pdf(path)
+    except Exception as exc:  # noqa: BLE001 - WeasyPrint's errors are many; say it, no 500
+        logger.exception("PDF %s not laid out", path.name)
+        raise Refused(
+            503, "web.report_pdf_failed", name=path.name, reason=type(exc).__name__
+        ) from exc
 
 
 class ReportGate:
