@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from compliance.engine.evaluate import evaluate
@@ -160,3 +161,42 @@ def test_the_trend_reads_each_runs_stored_counts_and_they_equal_its_findings(
     assert stored == counted
     assert all(t and t[-1]["violations"] > 0 for t in stored)
     assert stored[0][-1]["violations"] == stored[1][-1]["violations"] + stored[2][-1]["violations"]
+
+
+def _stored(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row a run writes, without the clock's columns (and the hashes that cover it)."""
+    from sqlalchemy import MetaData
+
+    clock = {"at", "created_at", "updated_at", "prev_hash", "row_hash"}
+    tables = MetaData()
+    tables.reflect(engine, only=["findings", "follow_up_tasks", "task_events"])
+    with engine.connect() as conn:
+        return {
+            name: [
+                tuple(row)
+                for row in conn.execute(
+                    select(*(c for c in table.c if c.name not in clock)).order_by(table.c.id)
+                )
+            ]
+            for name, table in tables.tables.items()
+            if name in {"findings", "follow_up_tasks", "task_events"}
+        }
+
+
+def test_a_run_written_in_small_chunks_stores_what_one_chunk_stores(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance import chain, db
+    from compliance.followup import findings_store, task_store
+    from compliance.models.followup import TaskEvent
+
+    whole = db.make_engine(f"sqlite:///{tmp_path / 'whole.db'}")
+    generated_and_run(whole, tmp_path / "gen", ("80",), 200, AS_OF)
+    monkeypatch.setattr(findings_store, "_CHUNK", 7)
+    monkeypatch.setattr(task_store, "_CHUNK", 5)
+    outcome = generated_and_run(engine, tmp_path / "gen2", ("80",), 200, AS_OF)
+    assert outcome.summary["opened"] > 10  # several chunks of each
+    assert _stored(engine) == _stored(whole)
+    with engine.connect() as conn:
+        assert chain.verify_table(conn, TaskEvent.__table__).broken is None  # type: ignore[attr-defined]
+    whole.dispose()

@@ -2,7 +2,7 @@
 
 The connection (one transaction under the run lock), the run's row and clock, the rules it
 judged, the hierarchy that says who is responsible, the outcome being counted, and the task
-history rows to append in one go at the end (compliance.chain).
+history rows to append (compliance.chain).
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from compliance import chain
 from compliance.bulk import JsonMemo
 from compliance.followup.lifecycle import Action
 from compliance.followup.responsible import Body, Hierarchy
 from compliance.followup.runs import RunChange, RunOrder, RunOutcome
+from compliance.models.followup import TaskEvent
 from compliance.rules.validate import LoadedRule
 
 
@@ -44,7 +46,7 @@ class SyncContext:
         after: dict[str, Any],
         note: str | None = None,
     ) -> None:
-        """A history row for the task, appended with the others when the run ends."""
+        """A history row for the task, appended with the others by :meth:`append_events`."""
         self.events.append(
             {
                 "task_id": task_id,
@@ -57,6 +59,11 @@ class SyncContext:
                 "note": note,
             }
         )
+
+    def append_events(self) -> None:
+        """Chain and write the history rows recorded so far (in the order recorded)."""
+        chain.append(self.conn, TaskEvent.__table__, self.events)  # type: ignore[attr-defined]
+        self.events.clear()
 
     def report(
         self,

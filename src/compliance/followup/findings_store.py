@@ -69,49 +69,57 @@ def record_findings(
     whole: bool = False,
 ) -> None:
     """Record the run's findings (as changes for a whole run), and count them by status and by
-    rule on ``outcome``."""
+    rule on ``outcome``. A chunk at a time: a national first run writes ~230,000 rows, and
+    holding every row and its sentence at once cost more memory than the findings themselves."""
     memo = memo or JsonMemo()
-    rows: list[dict[str, Any]] = []
-    judged: dict[int, Finding] = {}  # id(row) → its finding, to explain the rows written
-    for f in findings:
-        outcome.findings[f.status] = outcome.findings.get(f.status, 0) + 1
-        outcome.by_rule[f.rule] = outcome.by_rule.get(f.rule, 0) + 1
-        province = outcome.by_province.setdefault(f.province_code or "", {})
-        province[f.status] = province.get(f.status, 0) + 1
-        assert f.loaded is not None
-        row = {
-            "run_id": run_id,
-            "last_run_id": run_id,
-            "rule": f.rule,
-            "rule_version": f.rule_version,
-            "unit": f.unit,
-            "period_key": period_key(f),
-            "status": f.status,
-            "due": f.due,
-            "unit_name": f.unit_name,
-            "province_code": f.province_code,
-            "severity": str(f.loaded.rule.severity),
-            "facts": f.facts,  # serialised by insert_rows, dates as text
-            "params": f.params,
-        }
-        row["digest"] = _digest(row, memo)
-        rows.append(row)
-        judged[id(row)] = f
     previous = previous_whole_run(conn, run_id) if whole else None
-    if previous is not None:
-        rows = _extend_unchanged(conn, previous, run_id, rows)
-    for row in rows:
-        row["explanation"] = judged[id(row)].explanation
-    insert_rows(conn, FINDINGS, rows, memo)
+    seen = _rows_of(conn, previous) if previous is not None else {}
+    for start in range(0, len(findings), _CHUNK):
+        chunk = findings[start : start + _CHUNK]
+        rows = [_row(run_id, f, outcome, memo) for f in chunk]
+        kept: list[int] = []
+        fresh: list[dict[str, Any]] = []
+        for finding, row in zip(chunk, rows, strict=True):
+            row_id = seen.get((row["rule"], row["unit"], row["period_key"], row["digest"]))
+            if row_id is None:
+                row["explanation"] = finding.explanation
+                fresh.append(row)
+            else:
+                kept.append(row_id)
+        _extend(conn, kept, run_id)
+        insert_rows(conn, FINDINGS, fresh, memo)
 
 
-def _extend_unchanged(
-    conn: Connection, previous: int, run_id: int, rows: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Extend to ``run_id`` the previous whole run's rows found again unchanged; the rest of
-    ``rows`` (new or changed findings) are to be inserted."""
+def _row(run_id: int, f: Finding, outcome: RunOutcome, memo: JsonMemo) -> dict[str, Any]:
+    """The finding's row (without its sentence), counted on ``outcome``."""
+    outcome.findings[f.status] = outcome.findings.get(f.status, 0) + 1
+    outcome.by_rule[f.rule] = outcome.by_rule.get(f.rule, 0) + 1
+    province = outcome.by_province.setdefault(f.province_code or "", {})
+    province[f.status] = province.get(f.status, 0) + 1
+    assert f.loaded is not None
+    row = {
+        "run_id": run_id,
+        "last_run_id": run_id,
+        "rule": f.rule,
+        "rule_version": f.rule_version,
+        "unit": f.unit,
+        "period_key": period_key(f),
+        "status": f.status,
+        "due": f.due,
+        "unit_name": f.unit_name,
+        "province_code": f.province_code,
+        "severity": str(f.loaded.rule.severity),
+        "facts": f.facts,  # serialised by insert_rows, dates as text
+        "params": f.params,
+    }
+    row["digest"] = _digest(row, memo)
+    return row
+
+
+def _rows_of(conn: Connection, previous: int) -> dict[tuple[str, str, str, str], int]:
+    """The previous whole run's rows by what they judged: the ones this run may extend."""
     f = FINDINGS
-    seen = {
+    return {
         (rule, unit, key, digest): row_id
         for row_id, rule, unit, key, digest in conn.execute(
             select(f.c.id, f.c.rule, f.c.unit, f.c.period_key, f.c.digest).where(
@@ -119,15 +127,11 @@ def _extend_unchanged(
             )
         )
     }
-    kept: list[int] = []
-    fresh: list[dict[str, Any]] = []
-    for row in rows:
-        row_id = seen.get((row["rule"], row["unit"], row["period_key"], row["digest"]))
-        if row_id is None:
-            fresh.append(row)
-        else:
-            kept.append(row_id)
-    extend = update(f).where(f.c.id == bindparam("row_id")).values(last_run_id=run_id)
-    for start in range(0, len(kept), _CHUNK):
-        conn.execute(extend, [{"row_id": i} for i in kept[start : start + _CHUNK]])
-    return fresh
+
+
+def _extend(conn: Connection, kept: list[int], run_id: int) -> None:
+    """Extend to ``run_id`` the previous whole run's rows found again unchanged."""
+    if kept:
+        f = FINDINGS
+        extend = update(f).where(f.c.id == bindparam("row_id")).values(last_run_id=run_id)
+        conn.execute(extend, [{"row_id": i} for i in kept])

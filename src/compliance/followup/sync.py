@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from compliance import chain
 from compliance.engine.findings import Finding
 from compliance.followup import guard, lifecycle, reevaluate, task_store
 from compliance.followup.context import SyncContext
@@ -39,7 +38,7 @@ from compliance.followup.runs import (
     start_run,
 )
 from compliance.memory import gc_paused
-from compliance.models.followup import TaskEvent, is_whole_run
+from compliance.models.followup import is_whole_run
 from compliance.rules.validate import LoadedRule
 from compliance.vocabulary.facts import union_owned
 
@@ -96,7 +95,7 @@ def _sync(
     )
     if not request.historical:  # a historical run records what an earlier day looked like
         _bring_tasks_in_step(ctx, [r.id for r in judged_rules], findings)
-        chain.append(conn, TaskEvent.__table__, ctx.events)  # type: ignore[attr-defined]
+        ctx.append_events()
         outcome.open_tasks = count_active(conn)
     finish_run(conn, run_id, {**outcome.summary, "by_province": outcome.by_province})
     return outcome
