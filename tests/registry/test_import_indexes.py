@@ -57,3 +57,28 @@ def test_a_failed_first_import_leaves_the_indexes_and_no_rows(engine, tmp_path, 
     assert _indexes(engine) == before
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM enterprises")).scalar_one() == 0
+
+
+def _analysed(engine: Engine) -> set[str]:
+    """The tables the query planner has statistics for."""
+    sql = (
+        "SELECT DISTINCT tbl FROM sqlite_stat1"
+        if engine.dialect.name == "sqlite"
+        else "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()"
+    )
+    with engine.connect() as conn:
+        if (
+            engine.dialect.name == "sqlite"
+            and not conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            ).first()
+        ):
+            return set()
+        return {name for (name,) in conn.execute(text(sql))}
+
+
+def test_an_import_leaves_the_planner_statistics_of_what_it_wrote(engine, tmp_path):
+    db.upgrade(engine)
+    assert not {"enterprises", "unions"} & _analysed(engine)
+    import_folder(engine, _delivery(tmp_path / "d"), effective_date=dt.date(2026, 1, 1))
+    assert {"enterprises", "unions"} <= _analysed(engine)

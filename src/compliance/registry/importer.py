@@ -114,6 +114,7 @@ def _import(
             write_rejects(report.rejects_file, rejects.merged())
         report.batch_id = _log_batch(conn, report, effective)
         _log_warnings(conn, report)
+        store.refresh_statistics(conn, [t.table.name for t in staged] + ["union_superiors"])
     report.seconds = time.perf_counter() - started
     return report
 

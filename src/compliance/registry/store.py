@@ -158,6 +158,19 @@ def indexes_after(conn: Connection, table: str, fresh: bool) -> Iterator[None]:
         conn.exec_driver_sql(sql)
 
 
+def refresh_statistics(conn: Connection, tables: Iterable[str]) -> None:
+    """Tell the query planner how the written tables look now (``ANALYZE``), in the import's
+    transaction. Without statistics SQLite guessed that two provinces' enterprises were more
+    rows than the country's grassroots unions and grouped the latter for each scorecard
+    statement (0.3–0.45 s each, 14 s of a national run; 0.1 s at most with them). SQLite reads
+    at most 1,000 rows of each index (``analysis_limit``): 0.7 s for the national registry."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    known = SQLModel.metadata.tables
+    for table in sorted(set(tables) & set(known)):
+        conn.exec_driver_sql(f'ANALYZE "{table}"')
+
+
 def insert(conn: Connection, table: str, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         conn.execute(_table(table).insert(), list(rows))

@@ -89,17 +89,22 @@ def _in_province(column: ColumnElement[Any], w: Window) -> ColumnElement[bool]:
     return column == w.province if isinstance(w.province, str) else column.in_(w.province)
 
 
-def _grassroots(days: tuple[dt.date, ...]) -> Any:
-    """Per enterprise, its grassroots union active on every one of ``days`` (code, members)."""
-    u = _t(Union).alias("gu")
+def _grassroots(days: tuple[dt.date, ...], w: Window) -> Any:
+    """Per enterprise of the window's provinces, its grassroots union active on every one of
+    ``days`` (code, members). Reached from those enterprises: SQLite otherwise groups the
+    unions of the whole country for each statement (0.35 s a statement nationally, a dozen
+    statements a run)."""
+    u, e = _t(Union).alias("gu"), _t(Enterprise).alias("ge")
     return (
         select(
-            u.c.enterprise_tax_code.label("tax_code"),
+            e.c.tax_code.label("tax_code"),
             func.min(u.c.code).label("code"),
             func.sum(u.c.members).label("members"),
         )
-        .where(grassroots_of(u, u.c.enterprise_tax_code), *(union_active(u, d) for d in days))
-        .group_by(u.c.enterprise_tax_code)
+        .select_from(e.join(u, u.c.enterprise_tax_code == e.c.tax_code))
+        .where(_in_province(e.c.province_code, w), grassroots_of(u, e.c.tax_code))
+        .where(*(union_active(u, d) for d in days))
+        .group_by(e.c.tax_code)
         .subquery("g")
     )
 
@@ -108,7 +113,7 @@ def _enterprises(w: Window, target: Target, *, whole_year: bool, union: str) -> 
     """``union``: "required" (inner join), "optional" (left join) the grassroots union."""
     e = _t(Enterprise).alias("e")
     days = (w.start, dt.date(w.year, 12, 31)) if whole_year else (w.day,)
-    g = _grassroots(days)
+    g = _grassroots(days, w)
     sup = superiors_on(days[-1]).subquery("s")
     source = e.join(g, g.c.tax_code == e.c.tax_code, isouter=union != "required")
     source = source.join(sup, sup.c.union_code == g.c.code, isouter=True)
