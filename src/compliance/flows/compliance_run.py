@@ -120,28 +120,6 @@ def check_run_request(rules: list[LoadedRule], parameters: RunParameters) -> Non
         )
 
 
-@task(name="evaluate", **STEP)
-def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> list[Finding]:
-    with registry() as engine, engine.connect() as conn:
-        findings = evaluate(conn, rules, as_of, scope)
-    get_run_logger().info("Evaluated as of %s: %d findings", as_of, len(findings))
-    return findings
-
-
-@task(name="evaluate-share", **STEP)
-def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> partition.Packed:
-    """One share on a worker; the findings travel back packed (partition.pack)."""
-    return partition.pack(evaluate_registry.fn(rules, as_of, scope))
-
-
-@task(name="plan-partitions", **STEP)
-def plan_partitions(scope: Selection, count: int) -> list[Selection]:
-    with registry() as engine, engine.connect() as conn:
-        shares = partition.scopes(conn, scope, count)
-    get_run_logger().info("Evaluation split into %d shares by province", len(shares))
-    return shares
-
-
 class Evaluation:
     """What the evaluation step hands on. A plain class on purpose: Prefect walks dataclasses,
     lists and dicts a flow returns or a task receives, looking for futures — 1.3 s per 10,000
@@ -153,6 +131,31 @@ class Evaluation:
         self.findings = findings
         self.seconds = seconds  # of the evaluation itself: the partitioned part, no start-up
         self.shares = shares
+
+
+@task(name="evaluate", **STEP)
+def evaluate_registry(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> Evaluation:
+    """The findings, handed on in an :class:`Evaluation`: a task's returned list is walked by
+    Prefect item by item (2.4 s for a national run's 234,384 findings)."""
+    started = time.perf_counter()
+    with registry() as engine, engine.connect() as conn:
+        findings = evaluate(conn, rules, as_of, scope)
+    get_run_logger().info("Evaluated as of %s: %d findings", as_of, len(findings))
+    return Evaluation(findings, time.perf_counter() - started)
+
+
+@task(name="evaluate-share", **STEP)
+def evaluate_share(rules: list[LoadedRule], as_of: dt.date, scope: Selection) -> partition.Packed:
+    """One share on a worker; the findings travel back packed (partition.pack)."""
+    return partition.pack(evaluate_registry.fn(rules, as_of, scope).findings)
+
+
+@task(name="plan-partitions", **STEP)
+def plan_partitions(scope: Selection, count: int) -> list[Selection]:
+    with registry() as engine, engine.connect() as conn:
+        shares = partition.scopes(conn, scope, count)
+    get_run_logger().info("Evaluation split into %d shares by province", len(shares))
+    return shares
 
 
 @flow(name="evaluate-partitioned")
@@ -200,9 +203,7 @@ def evaluate_step(rules: list[LoadedRule], as_of: dt.date, parameters: RunParame
     if parameters.partitions > 1 and not parameters.units and not parameters.province:
         runner = evaluate_partitioned.with_options(task_runner=dask_runner(parameters))
         return runner(rules, as_of, parameters.scope(), parameters.partitions)
-    started = time.perf_counter()
-    findings = evaluate_registry(rules, as_of, parameters.scope())
-    return Evaluation(findings, time.perf_counter() - started)
+    return evaluate_registry(rules, as_of, parameters.scope())
 
 
 @task(name="record-and-sync-tasks", **STEP)
