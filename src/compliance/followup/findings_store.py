@@ -74,20 +74,21 @@ def record_findings(
     memo = memo or JsonMemo()
     previous = previous_whole_run(conn, run_id) if whole else None
     seen = _rows_of(conn, previous) if previous is not None else {}
+    kept: set[int] = set()
     for start in range(0, len(findings), _CHUNK):
         chunk = findings[start : start + _CHUNK]
-        rows = [_row(run_id, f, outcome, memo) for f in chunk]
-        kept: list[int] = []
         fresh: list[dict[str, Any]] = []
-        for finding, row in zip(chunk, rows, strict=True):
+        for finding in chunk:
+            row = _row(run_id, finding, outcome, memo)
             row_id = seen.get((row["rule"], row["unit"], row["period_key"], row["digest"]))
             if row_id is None:
                 row["explanation"] = finding.explanation
                 fresh.append(row)
             else:
-                kept.append(row_id)
-        _extend(conn, kept, run_id)
+                kept.add(row_id)
         insert_rows(conn, FINDINGS, fresh, memo)
+    if previous is not None:
+        _extend(conn, previous, run_id, [i for i in seen.values() if i not in kept])
 
 
 def _row(run_id: int, f: Finding, outcome: RunOutcome, memo: JsonMemo) -> dict[str, Any]:
@@ -125,13 +126,16 @@ def _rows_of(conn: Connection, previous: int) -> dict[tuple[str, str, str, str],
             select(f.c.id, f.c.rule, f.c.unit, f.c.period_key, f.c.digest).where(
                 of_run(previous, True)
             )
-        )
+        ).all()  # fetched at once: row by row costs more than the read (234,384 rows)
     }
 
 
-def _extend(conn: Connection, kept: list[int], run_id: int) -> None:
-    """Extend to ``run_id`` the previous whole run's rows found again unchanged."""
-    if kept:
-        f = FINDINGS
-        extend = update(f).where(f.c.id == bindparam("row_id")).values(last_run_id=run_id)
-        conn.execute(extend, [{"row_id": i} for i in kept])
+def _extend(conn: Connection, previous: int, run_id: int, dropped: list[int]) -> None:
+    """Extend the previous whole run's rows to ``run_id``, except those not found again
+    unchanged (``dropped``, few on a nightly run): one statement for the many, instead of an
+    UPDATE per row (7 s of an unchanged national rerun)."""
+    f = FINDINGS
+    conn.execute(update(f).where(of_run(previous, True)).values(last_run_id=run_id))
+    back = update(f).where(f.c.id == bindparam("row_id")).values(last_run_id=previous)
+    for start in range(0, len(dropped), _CHUNK):
+        conn.execute(back, [{"row_id": i} for i in dropped[start : start + _CHUNK]])
