@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from compliance.engine.evaluate import evaluate
 from compliance.followup.findings_store import FINDINGS, of_run
 from compliance.followup.sync import RunOrder, record_and_sync
+from compliance.review.explain import explain
 from compliance.review.queries import findings_page, trend
 from compliance.review.scope import Scope
 from compliance.rules.validate import load_rules
@@ -129,14 +130,35 @@ def test_the_next_nights_run_writes_only_the_findings_that_changed(
     written = _rows(engine) - stored
     assert written < stored / 10, (written, stored)  # only what the new days changed
     with engine.connect() as conn:
-        kept = conn.execute(
-            select(FINDINGS.c.explanation).where(
-                FINDINGS.c.run_id == first.run_id, FINDINGS.c.last_run_id >= later.run_id
-            )
-        ).scalars().all()  # fmt: skip
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(FINDINGS).where(
+                    FINDINGS.c.run_id == first.run_id, FINDINGS.c.last_run_id >= later.run_id
+                )
+            ).mappings()
+        ]
+        explain(conn, rows)
+    kept = [row["explanation"] for row in rows]
     # each kept row is the sentence of the day it was first seen, still true on the later days
     assert any("01/10/2026" in text for text in kept)
     assert not any("04/10/2026" in text for text in kept)
+
+
+def test_a_finding_read_back_says_what_the_run_would_have_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Runs keep no sentence with a finding (a national run: 640 of a row's 890 bytes); read
+    back, each finding's explanation is the one its run rendered, word for word."""
+    generated_and_run(engine, tmp_path / "gen", ("80",), 300, AS_OF)
+    with engine.connect() as conn:
+        said = {(f.rule, f.unit, f.period or ""): f.explanation
+                for f in evaluate(conn, load_rules(), AS_OF)}  # fmt: skip
+        rows = [dict(r) for r in conn.execute(select(FINDINGS)).mappings()]
+        assert all(row["explanation"] is None and row["texts"] for row in rows)
+        explain(conn, rows)
+    read = {(r["rule"], r["unit"], r["period_key"]): r["explanation"] for r in rows}
+    assert len(read) > 50 and read == said
 
 
 def test_the_trend_reads_each_runs_stored_counts_and_they_equal_its_findings(

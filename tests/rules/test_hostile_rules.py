@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy import text as sql
 from typer.testing import CliRunner
 
@@ -19,8 +20,10 @@ from compliance import db
 from compliance.cli import app
 from compliance.engine.cases import run_all, write_registry
 from compliance.engine.evaluate import Selection, evaluate
+from compliance.followup.findings_store import FINDINGS
 from compliance.followup.sync import RunOrder, record_and_sync
 from compliance.registry.importer import import_folder
+from compliance.review.explain import explain
 from compliance.rules.trial import RenderTimeout, time_limit
 from compliance.rules.validate import RulesInvalid, load_rules
 
@@ -275,8 +278,10 @@ def test_a_text_failing_on_one_unit_gives_a_fallback_and_the_run_goes_on(tmp_pat
     record_and_sync(engine, [rule], findings, RunOrder(as_of=dt.date(2025, 3, 1)))
     with engine.connect() as conn:
         tasks = dict(conn.execute(sql("SELECT unit, title FROM follow_up_tasks")).all())
-        stored = dict(conn.execute(sql("SELECT unit, explanation FROM findings")).all())
+        rows = [dict(r) for r in conn.execute(select(FINDINGS)).mappings()]
+        explain(conn, rows)  # rendered when read, as the case file does
     engine.dispose()
+    stored = {row["unit"]: row["explanation"] for row in rows}
     assert tasks == {
         "K07": "(không hiển thị được nội dung: chia cho 0)",
         "K08": "Đơn K08 quá hạn 100",

@@ -43,25 +43,11 @@ class Finding:
     def context(self) -> dict[str, Any]:
         """What the rule's templates are rendered with (``days`` is a global of the environment)."""
         rule = self.loaded.rule if self.loaded else None
-        return {
-            "unit": {
-                "code": self.unit,
-                "name": self.unit_name or self.unit,
-                "province_code": self.province_code,
-                "kind": self.facts.get("kind"),
-            },
-            "facts": self.facts,
-            "params": self.params,
-            "as_of": self.as_of,
-            "period": self.period_bounds or self.period,
-            "rule": {
-                "id": self.rule,
-                "title": rule.title if rule else self.rule,
-                "version": self.rule_version,
-                "source": rule.source if rule else None,
-            },
-            "status": self.status,
-        }
+        return template_context(
+            self.rule, self.unit, self.unit_name, self.province_code, self.facts, self.params,
+            self.as_of, self.period_bounds or self.period, rule.title if rule else self.rule,
+            self.rule_version, rule.source if rule else None, self.status,
+        )  # fmt: skip
 
     @cached_property
     def due(self) -> dt.date | None:
@@ -79,11 +65,10 @@ class Finding:
         """One plain Vietnamese sentence: the unit, the facts, the threshold, the source."""
         if self.loaded is None:
             return ""
-        rule = self.loaded.rule
-        sentence = render_or_fallback(
-            rule.explanation, self.template_values, self.rule, "explanation"
+        loaded = self.loaded
+        return sentence(
+            loaded.rule.explanation, self.template_values, self.rule, loaded.basis, loaded.citation
         )
-        return f"{sentence} ({self.loaded.basis}: {self.loaded.citation}.)"
 
     def as_dict(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -106,6 +91,35 @@ class Finding:
                 data["source"] = rule.source.model_dump()
                 data["severity"] = str(rule.severity)
         return data
+
+
+def template_context(
+    rule: str, unit: str, unit_name: str | None, province_code: str | None,
+    facts: dict[str, Any], params: dict[str, Any], as_of: dt.date, period: Any, title: str,
+    version: str, source: Any, status: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A finding's templates' names, for a finding of a run and for one read back from the
+    database (compliance.review.explain): one shape, so both render the same sentence."""
+    return {
+        "unit": {
+            "code": unit,
+            "name": unit_name or unit,
+            "province_code": province_code,
+            "kind": facts.get("kind"),
+        },
+        "facts": facts,
+        "params": params,
+        "as_of": as_of,
+        "period": period,
+        "rule": {"id": rule, "title": title, "version": version, "source": source},
+        "status": status,
+    }
+
+
+def sentence(template: str, values: dict[str, Any], rule: str, basis: str, citation: str) -> str:
+    """The explanation: the rule's sentence, then its source in brackets."""
+    said = render_or_fallback(template, values, rule, "explanation")
+    return f"{said} ({basis}: {citation}.)"
 
 
 def _jsonable(value: Any) -> Any:

@@ -8,10 +8,11 @@ row, closed at the run before. So an unchanged nightly run writes no finding row
 them grows the table by what changed (issue 15). A partial or historical run speaks for no one
 else: it keeps rows of its own.
 
-The explanation is rendered only for the rows written: it is the sentence of the day the
-finding was first seen in this form ("… đến ngày 01/10/2026 chưa có công đoàn"), still true on
-the later days its row covers. Were the day part of the digest, every nightly run would rewrite
-every finding.
+A row keeps no sentence: it names its rule's texts (``finding_texts``, stored once per rule
+version and citation) and readers render the explanation from them and the row
+(``compliance.review.explain``) — the sentence of the day the finding was first seen in this
+form ("… đến ngày 01/10/2026 chưa có công đoàn"), still true on the later days its row covers.
+Were the day part of the digest, every nightly run would rewrite every finding.
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, select, update
 from sqlalchemy.sql import ColumnElement
 
-from compliance.bulk import JsonMemo, insert_rows
+from compliance.bulk import JsonMemo, insert_rows, json_text
 from compliance.engine.findings import Finding
 from compliance.followup.runs import RunOutcome, period_key
-from compliance.models.followup import ComplianceRun, RecordedFinding, is_whole_run
+from compliance.models.followup import (
+    ComplianceRun,
+    FindingTexts,
+    RecordedFinding,
+    is_whole_run,
+)
 
 FINDINGS: Table = RecordedFinding.__table__  # type: ignore[attr-defined]
+TEXTS: Table = FindingTexts.__table__  # type: ignore[attr-defined]
 _RUNS: Table = ComplianceRun.__table__  # type: ignore[attr-defined]
 _CHUNK = 5_000
 
@@ -74,6 +81,7 @@ def record_findings(
     memo = memo or JsonMemo()
     previous = previous_whole_run(conn, run_id) if whole else None
     seen = _rows_of(conn, previous) if previous is not None else {}
+    texts = _texts(conn, findings)
     kept: set[int] = set()
     for start in range(0, len(findings), _CHUNK):
         chunk = findings[start : start + _CHUNK]
@@ -82,13 +90,35 @@ def record_findings(
             row = _row(run_id, finding, outcome, memo)
             row_id = seen.get((row["rule"], row["unit"], row["period_key"], row["digest"]))
             if row_id is None:
-                row["explanation"] = finding.explanation
+                row["texts"] = texts[finding.rule]
                 fresh.append(row)
             else:
                 kept.add(row_id)
         insert_rows(conn, FINDINGS, fresh, memo)
     if previous is not None:
         _extend(conn, previous, run_id, [i for i in seen.values() if i not in kept])
+
+
+def _texts(conn: Connection, findings: Sequence[Finding]) -> dict[str, str]:
+    """Rule id → the id of its texts (stored once: ``finding_texts``), for the rules found."""
+    rules = {f.rule: f.loaded for f in findings}
+    wanted: dict[str, dict[str, Any]] = {}
+    for loaded in rules.values():
+        assert loaded is not None
+        rule = loaded.rule
+        record = {
+            "rule": rule.id, "version": loaded.version, "title": rule.title,
+            "template": rule.explanation, "basis": loaded.basis, "citation": loaded.citation,
+            "period": str(rule.period) if rule.period else None,
+            "source": rule.source.model_dump(mode="json"),
+        }  # fmt: skip
+        text = json_text(record).encode()
+        record["id"] = hashlib.blake2b(text, digest_size=8).hexdigest()
+        wanted[record["id"]] = record
+    t = TEXTS
+    known = {i for (i,) in conn.execute(select(t.c.id).where(t.c.id.in_(list(wanted))))}
+    insert_rows(conn, t, [r for i, r in wanted.items() if i not in known])
+    return {r["rule"]: i for i, r in wanted.items()}
 
 
 def _row(run_id: int, f: Finding, outcome: RunOutcome, memo: JsonMemo) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from compliance.models.accounts import AuditEntry, Role, RunRequest, User
 from compliance.models.followup import (
     ComplianceRun,
+    FindingTexts,
     FollowUpTask,
     NotificationTarget,
     RecordedFinding,
@@ -37,6 +38,7 @@ __all__ = [
     "ComplianceRun",
     "FollowUpTask",
     "NotificationTarget",
+    "FindingTexts",
     "RecordedFinding",
     "RunLock",
     "TaskEvent",

@@ -66,6 +66,26 @@ def is_whole_run(scope: dict[str, Any] | None) -> bool:
     )
 
 
+class FindingTexts(SQLModel, table=True):
+    """What a finding's sentence is rendered from, kept once per rule version and citation:
+    runs no longer store the sentence with each row (640 of a row's 890 bytes, and a Jinja
+    render for each of a national first run's 234,384 findings: issue 15). Readers render it
+    from here and the row (``compliance.review.explain``); the same rule file, documents list
+    and row give the same sentence, so it is keyed by a digest of these texts."""
+
+    __tablename__ = "finding_texts"
+
+    id: str = Field(primary_key=True)  # digest of everything below
+    rule: str
+    version: str
+    title: str
+    template: str  # the rule's ``explanation``
+    basis: str  # "Căn cứ", or a target's wording
+    citation: str  # the source as a minute cites it
+    period: str | None = None  # the rule's period kind, to read the row's period key
+    source: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
 class RecordedFinding(SQLModel, table=True):
     """A finding as runs saw it: what reviewers and reports read, without re-evaluating.
 
@@ -98,7 +118,10 @@ class RecordedFinding(SQLModel, table=True):
     severity: str
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    explanation: str
+    # Rows before migration 0014 keep their sentence; later rows name the texts to render it
+    # from (rendered on read by compliance.review.explain).
+    explanation: str | None = None
+    texts: str | None = Field(default=None, foreign_key="finding_texts.id")
 
 
 class FollowUpTask(SQLModel, table=True):

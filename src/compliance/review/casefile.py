@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, or_, select
 from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.registry.places import province_label, ward_label
+from compliance.review.explain import explain
 from compliance.review.queries import _rows, _t, with_body_names
 from compliance.review.scope import Scope
 from compliance.rules.model import Rule
@@ -81,6 +82,7 @@ def case_file(
             .order_by(findings.c.rule, findings.c.period_key)
         )
     )
+    explain(conn, finding_rows)
     task_ids = [t["id"] for t in task_rows]
     history = _rows(
         conn.execute(select(events).where(events.c.task_id.in_(task_ids)).order_by(events.c.id))

@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from compliance.folding import fold
 from compliance.followup.findings_store import of_run
 from compliance.models.followup import ACTIVE_STATUSES, is_whole_run
+from compliance.review.explain import explain
 from compliance.review.scope import Scope
 from compliance.rules.model import DATA_QUALITY_PREFIX, Family
 from compliance.settings import today
@@ -166,13 +167,9 @@ def findings_page(
         .limit(PAGE_SIZE)
         .offset((max(1, page) - 1) * PAGE_SIZE)
     )
-    return {
-        "run": latest[0],
-        "as_of": latest[1],
-        "total": total,
-        "page": page,
-        "items": _rows(rows),
-    }
+    items = _rows(rows)
+    explain(conn, items)
+    return {"run": latest[0], "as_of": latest[1], "total": total, "page": page, "items": items}
 
 
 # -- flagged units --------------------------------------------------------------------------
