@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_benchmark_command_prints_every_figure(tmp_path):
     command = [sys.executable, "-m", "benchmarks", "--scale", "province", "--enterprises", "300",
                "--out", str(tmp_path), "--latency-samples", "3", "--runs", "1", "--phases",
-               "commands,runs,evaluate,run,latency", "--nights", "2"]  # fmt: off
+               "commands,runs,web,evaluate,run,latency", "--nights", "2", "--web-seconds", "2",
+               "--web-reviewers", "2"]  # fmt: off
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     for figure in ("import", "engine / hand SQL", "naive durable / engine", "task churn on rerun",
@@ -31,7 +32,9 @@ def test_benchmark_command_prints_every_figure(tmp_path):
                    "compliance evaluate --format jsonl (8 rules) ≤ 1.5× hand SQL",
                    "compliance run, first", "rerun, nothing changed ≤ 30 % of the first",
                    "database growth on the rerun ≤ 1 MB", "running `prefect server start`",
-                   "compliance report --format pdf", "a year of nightly runs"):  # fmt: off
+                   "compliance report --format pdf", "a year of nightly runs",
+                   "review UI, 2 reviewers, province 80", "review UI, 2 reviewers, country",
+                   "slowest: GET "):  # fmt: off
         assert figure in done.stdout
     assert "FAILED" not in done.stdout and "MISMATCH" not in done.stdout
 
