@@ -14,7 +14,8 @@ hand-written SQL and by naive durable-rules (every unit's facts in one ruleset s
 the same data in the same run; a full run (findings recorded, tasks synced, without Prefect) and
 a rerun with nothing changed; single-unit latency through the durable-rules worker; and the
 partitioned evaluation on Dask through Prefect with one and with two local workers. Each phase
-runs in a process of its own, so its peak RSS is its own.
+runs in a process of its own, so its peak RSS is its own. After the runs, the review UI under
+load on their database, province- then country-scoped reviewers (benchmarks/web_national.py).
 
 Prints figures; asserts nothing (timed asserts do not belong in tests).
 """
@@ -39,6 +40,8 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from benchmarks import web_national
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).parent / "out"
@@ -212,6 +215,7 @@ PHASES: dict[str, Callable[..., dict[str, Any]]] = {
     "run": phase_run,
     "latency": phase_latency,
     "partitioned": phase_partitioned,
+    "web": web_national.phase_web,
 }
 
 
@@ -290,6 +294,9 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
             commands = _commands(folder, Path(tmp), args)
             if "runs" in args.phases.split(",") and "import" in commands:
                 runs = _runs(Path(commands["import"]["database"]), Path(tmp), args)
+        web: dict[str, Any] = {}
+        if "web" in args.phases.split(","):  # the review UI on the runs' database
+            web = web_national.measure(_phase, Path(tmp), runs, args)
         url, drop = _database(args.database, Path(tmp))
         try:
             phases = {"import": _phase("import", url, folder)}
@@ -310,6 +317,8 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
         report_commands(scale, folder.name, commands)
     if runs:
         report_runs(scale, folder.name, runs)
+    if web:
+        web_national.report(console, mark, scale, folder.name, web)
 
 
 def _commands(folder: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -554,7 +563,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="where generated registries are kept")
     parser.add_argument(
         "--phases",
-        default="commands,runs,evaluate,run,latency,partitioned",
+        default="commands,runs,web,evaluate,run,latency,partitioned",
         help="what to measure after the import (comma-separated)",
     )
     parser.add_argument(
@@ -566,6 +575,8 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep OUT/work-SCALE: databases, reports"
     )
+    parser.add_argument("--web-seconds", type=float, default=30, help="web load per scope")
+    parser.add_argument("--web-reviewers", type=int, default=50)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.phase:
