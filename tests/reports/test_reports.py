@@ -20,7 +20,13 @@ from compliance import db
 from compliance.cli import app
 from compliance.exceptions import DatabaseError
 from compliance.reports import artifacts
-from compliance.reports.files import latest_reports, prepare, write_report, write_run_reports
+from compliance.reports.files import (
+    finish_pdf,
+    latest_reports,
+    prepare,
+    write_report,
+    write_run_reports,
+)
 from compliance.reports.xlsx import SHEETS
 from tests.targets.conftest import AS_OF
 
@@ -35,11 +41,11 @@ def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, 
     started = time.perf_counter()
     paths = write_run_reports(registry, AS_OF, tmp_path / "reports", province="80")
     assert time.perf_counter() - started < 60
-    assert [p.name for p in paths] == [
-        "bao-cao-80-2026-10-01.html", "bao-cao-80-2026-10-01.pdf", "bao-cao-80-2026-10-01.xlsx"
-    ]  # fmt: skip
+    assert [p.name for p in paths] == ["bao-cao-80-2026-10-01.html", "bao-cao-80-2026-10-01.xlsx"]
+    pdf = tmp_path / "reports" / "bao-cao-80-2026-10-01.pdf"
+    assert finish_pdf(pdf)  # laid out when first opened
     text = subprocess.run(
-        ["pdftotext", str(paths[1]), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = plain(text)
     for phrase in (
@@ -58,7 +64,7 @@ def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, 
         assert phrase in flat, phrase  # fmt: skip
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text  # on one line, not wrapped
 
-    book = load_workbook(paths[2], read_only=True)
+    book = load_workbook(paths[1], read_only=True)
     assert book.sheetnames == list(SHEETS)
     for name, headers in SHEETS.items():
         assert next(book[name].iter_rows(max_row=1, values_only=True)) == headers, name
@@ -72,7 +78,7 @@ def test_run_reports_pdf_keeps_the_motto_and_vietnamese_names(registry: Engine, 
     assert findings and not any(rule.startswith("data_quality.") for rule in findings)
     assert "Lỗi dữ liệu cần sửa (không phải vi phạm của đơn vị)" in flat
 
-    assert latest_reports(tmp_path / "reports") == {p.suffix[1:]: p for p in paths}
+    assert latest_reports(tmp_path / "reports") == {p.suffix[1:]: p for p in [*paths, pdf]}
 
 
 def test_a_whole_run_writes_the_national_report_and_each_provinces(registry: Engine, tmp_path):
