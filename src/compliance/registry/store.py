@@ -158,6 +158,17 @@ def indexes_after(conn: Connection, table: str, fresh: bool) -> Iterator[None]:
         conn.exec_driver_sql(sql)
 
 
+def analyze(conn: Connection, tables: Sequence[str]) -> None:
+    """PostgreSQL: fresh planner statistics for the tables an import filled or grew by a tenth.
+
+    Without them the next command plans on guesses until autovacuum gets round to the tables
+    (a minute or more): measured on a province, a ``compliance run`` right after the import
+    took 94 s instead of 54 s, its scorecard 31 s instead of 4 s. Inside the import's
+    transaction, so the statistics describe its rows; SQLite plans without statistics."""
+    if conn.dialect.name == "postgresql" and tables:
+        conn.exec_driver_sql("ANALYZE " + ", ".join(dict.fromkeys(tables)))
+
+
 def insert(conn: Connection, table: str, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         conn.execute(_table(table).insert(), list(rows))
