@@ -143,17 +143,26 @@ def _hand_parameters(rules: Any) -> dict[str, Any]:
 
 def measure_evaluate(database: str, work: Path, runs: int) -> dict[str, Any]:
     """``compliance evaluate --format jsonl`` (eight rules) against hand_sql.py, alternating."""
+    hand = [sys.executable, str(ROOT / "benchmarks" / "hand_sql.py"), database]
+    return compare_evaluate(f"sqlite:///{database}", hand, work, runs)
+
+
+def compare_evaluate(
+    url: str, hand: list[str], work: Path, runs: int, prefix: str = ""
+) -> dict[str, Any]:
+    """``compliance evaluate`` on ``url`` against the ``hand`` command (given the parameter
+    file last), ``runs`` times each, alternating; their outputs are PREFIX{evaluate,hand}.jsonl."""
     from compliance.rules.validate import load_rules
 
     rules = [r for r in load_rules() if r.id in HAND_SQL]
     given = work / "hand-params.json"
     given.write_text(json.dumps(_hand_parameters(rules)), encoding="utf-8")
-    env = {"COMPLIANCE_DATABASE_URL": f"sqlite:///{database}"}
+    env = {"COMPLIANCE_DATABASE_URL": url}
     command = [*_compliance(), "evaluate", "--as-of", AS_OF.isoformat(), "--format", "jsonl"]
     for rule in CONTRACT_RULES:
         command += ["--rule", rule]
-    hand = [sys.executable, str(ROOT / "benchmarks" / "hand_sql.py"), database, str(given)]
-    ours_out, hand_out = work / "evaluate.jsonl", work / "hand.jsonl"
+    hand = [*hand, str(given)]
+    ours_out, hand_out = work / f"{prefix}evaluate.jsonl", work / f"{prefix}hand.jsonl"
     ours, theirs, peaks, hand_peaks = [], [], [], []
     for _ in range(runs):
         seconds, peak, _ = timed(command, env, stdout=ours_out)
@@ -163,13 +172,6 @@ def measure_evaluate(database: str, work: Path, runs: int) -> dict[str, Any]:
         theirs.append(seconds)
         hand_peaks.append(peak)
     mine = ours_out.read_text(encoding="utf-8").splitlines()
-    reference = hand_out.read_text(encoding="utf-8").splitlines()
-    mismatch = ""
-    if mine != reference:
-        only_ours, only_hand = set(mine) - set(reference), set(reference) - set(mine)
-        example = next(iter(only_ours or only_hand), "order differs")
-        mismatch = (f"{len(only_ours):,} lines only from compliance, {len(only_hand):,} only "
-                    f"from hand SQL, e.g. {example[:160]}")  # fmt: skip
     return {
         "findings": len(mine),
         "seconds": statistics.median(ours),
@@ -178,8 +180,19 @@ def measure_evaluate(database: str, work: Path, runs: int) -> dict[str, Any]:
         "reference_s": statistics.median(theirs),
         "reference_runs": theirs,
         "reference_rss_mib": max(hand_peaks),
-        "mismatch": mismatch,
+        "mismatch": difference(mine, hand_out.read_text(encoding="utf-8").splitlines()),
+        "output": str(ours_out),
     }
+
+
+def difference(mine: list[str], reference: list[str], name: str = "hand SQL") -> str:
+    """Empty when the two outputs are equal line for line, else what differs, with an example."""
+    if mine == reference:
+        return ""
+    only_ours, only_hand = set(mine) - set(reference), set(reference) - set(mine)
+    example = next(iter(only_ours or only_hand), "order differs")
+    return (f"{len(only_ours):,} lines only from compliance, {len(only_hand):,} only "
+            f"from {name}, e.g. {example[:160]}")  # fmt: skip
 
 
 def measure(folder: Path, work: Path, runs: int) -> dict[str, Any]:

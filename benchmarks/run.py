@@ -7,7 +7,8 @@
 For each scale, first the commands users type, as whole processes against a reference in the
 same run (benchmarks/commands.py: ``compliance import`` against sqlite3's bare ``.import``,
 ``compliance evaluate --format jsonl`` against the same rules by hand in SQL, medians of
-``--runs``, peak RSS of each process; SQLite only). Then, on a freshly imported database
+``--runs``, peak RSS of each process; with a PostgreSQL ``--database``, the same commands on
+it too, against SQLite's: benchmarks/postgres_commands.py). Then, on a freshly imported database
 (SQLite in a temporary folder, or a new database on the PostgreSQL server given): import
 throughput; the whole catalogue evaluated; the eight contract rules by the engine, by
 hand-written SQL and by naive durable-rules (every unit's facts in one ruleset state), all on
@@ -290,10 +291,15 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
     with tempfile.TemporaryDirectory() if keep is None else nullcontext(str(keep)) as tmp:
         commands: dict[str, Any] = {}
         runs: dict[str, Any] = {}
+        postgres: dict[str, Any] = {}
         if "commands" in args.phases.split(","):
             commands = _commands(folder, Path(tmp), args)
             if "runs" in args.phases.split(",") and "import" in commands:
                 runs = _runs(Path(commands["import"]["database"]), Path(tmp), args)
+            if args.database != "sqlite":
+                from benchmarks.postgres_commands import measure_guarded
+
+                postgres = measure_guarded(folder, Path(tmp), args, commands)
         web: dict[str, Any] = {}
         if "web" in args.phases.split(","):  # the review UI on the runs' database
             web = web_national.measure(_phase, Path(tmp), runs, args)
@@ -319,14 +325,17 @@ def measure(scale: str, enterprises: int, province: str | None, args: argparse.N
         report_runs(scale, folder.name, runs)
     if web:
         web_national.report(console, mark, scale, folder.name, web)
+    if postgres:
+        from benchmarks.postgres_commands import report as report_postgres
+
+        report_postgres(scale, folder.name, postgres, commands, runs)
 
 
 def _commands(folder: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """The user's commands as whole processes (benchmarks/commands.py), on SQLite."""
+    """The user's commands as whole processes (benchmarks/commands.py), on SQLite: with a
+    PostgreSQL ``--database`` too, they are its reference (benchmarks/postgres_commands.py)."""
     from benchmarks.commands import measure as measure_commands
 
-    if args.database != "sqlite":
-        return {"error": "whole-process commands are measured on SQLite only"}
     console.print("[dim]… commands (import, evaluate) as whole processes[/dim]")
     try:
         return measure_commands(folder, work, args.runs)

@@ -41,7 +41,25 @@ def make_engine(
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, cache_mib)
+    elif engine.dialect.name == "postgresql":
+        _tune_postgres(engine)
     return engine
+
+
+def _tune_postgres(engine: Engine) -> None:
+    """No JIT compilation: our queries cost enough in the planner's eyes to trigger it (a
+    correlated EXISTS per unit) but run in tens of milliseconds, and compiling took ~0.4 s a
+    query — 1.7 s of ``compliance evaluate``'s 4 s on a province, 6 s of a ``compliance run``.
+    Session-wide (autocommit), so a rollback of the first transaction cannot undo it."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET jit = off")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
 
 
 def _tune_sqlite(engine: Engine, cache_mib: int) -> None:

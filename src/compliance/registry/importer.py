@@ -114,7 +114,6 @@ def _import(
             write_rejects(report.rejects_file, rejects.merged())
         report.batch_id = _log_batch(conn, report, effective)
         _log_warnings(conn, report)
-        store.refresh_statistics(conn, [t.table.name for t in staged] + ["union_superiors"])
     report.seconds = time.perf_counter() - started
     return report
 
@@ -136,6 +135,7 @@ def _write(
 ) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # unions point at unions
+    grown: list[str] = []  # tables whose statistics the write made stale
     for table_staged in staged:
         name = table_staged.table.name
         rows = table_staged.live()
@@ -144,8 +144,11 @@ def _write(
             _write_history(conn, table_staged, rows)
             count.inserted = len(rows)
             table_staged.clear()
+            grown.append("union_superiors")
             continue
         before = store.count_rows(conn, name)
+        if not before or len(rows) > before // 10:
+            grown.extend([name, "union_superiors"] if name == "unions" else [name])
         previous = (
             store.open_superiors(conn, (r[0] for r in rows))
             if name == "unions" and before and "superior_code" in table_staged.columns
@@ -170,6 +173,7 @@ def _write(
         # Written: its rows go now, not with the country's other tables at the end (peak RSS).
         del rows, values
         table_staged.clear()
+    store.refresh_statistics(conn, grown)
 
 
 def _dates_as_text(

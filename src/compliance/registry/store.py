@@ -159,15 +159,23 @@ def indexes_after(conn: Connection, table: str, fresh: bool) -> Iterator[None]:
 
 
 def refresh_statistics(conn: Connection, tables: Iterable[str]) -> None:
-    """Tell the query planner how the written tables look now (``ANALYZE``), in the import's
-    transaction. Without statistics SQLite guessed that two provinces' enterprises were more
-    rows than the country's grassroots unions and grouped the latter for each scorecard
-    statement (0.3–0.45 s each, 14 s of a national run; 0.1 s at most with them). SQLite reads
-    at most 1,000 rows of each index (``analysis_limit``): 0.7 s for the national registry."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
-    known = SQLModel.metadata.tables
-    for table in sorted(set(tables) & set(known)):
+    """Fresh planner statistics (``ANALYZE``) for the tables an import filled or grew by a
+    tenth, inside its transaction, so they describe its rows.
+
+    Without them the next command planned on guesses. SQLite took two provinces' enterprises
+    for more rows than the country's grassroots unions and grouped the latter for each
+    scorecard statement (0.3–0.45 s each, 14 s of a national run; 0.1 s at most with them); it
+    reads at most 1,000 rows of each index here (``analysis_limit``): 0.7 s nationally.
+    PostgreSQL planned on guesses until autovacuum got round to the tables: a ``compliance run``
+    right after a province import took 94 s instead of 54 s, its scorecard 31 s instead of 4 s."""
+    chosen = [t for t in dict.fromkeys(tables) if t in SQLModel.metadata.tables]
+    if not chosen:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE " + ", ".join(chosen))
+        return
+    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    for table in chosen:
         conn.exec_driver_sql(f'ANALYZE "{table}"')
 
 
