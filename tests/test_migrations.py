@@ -70,3 +70,40 @@ def test_the_head_read_from_the_files_is_alembics_head(engine):
     db.upgrade(engine)
     with engine.connect() as conn:
         assert db._current_revision(conn) == alembic_head
+
+
+def test_0014_leaves_the_latest_whole_runs_rows_open_and_back(engine):
+    """Rows the latest whole run saw become open-ended (last_run_id NULL), a partial run's stay
+    closed; going back closes them at that run again."""
+    from sqlalchemy import text
+
+    config = db.alembic_config(engine.url.render_as_string(hide_password=False))
+
+    def migrate(step, revision: str) -> None:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            step(config, revision)
+
+    migrate(command.upgrade, "0013")
+    with engine.begin() as conn:
+        for run_id, scope in ((1, '{"rules": [], "units": [], "province": null}'),
+                              (2, '{"rules": [], "units": ["E1"], "province": null}')):  # fmt: skip
+            conn.execute(
+                text("INSERT INTO compliance_runs (id, started_at, finished_at, as_of, kind, "
+                     "scope, rules, counts) VALUES (:id, '2026-10-01', '2026-10-01', "
+                     "'2026-10-01', 'compliance', :scope, '{}', '{}')"),
+                {"id": run_id, "scope": scope},
+            )  # fmt: skip
+            conn.execute(
+                text("INSERT INTO findings (run_id, last_run_id, digest, rule, rule_version, "
+                     "unit, period_key, status, severity, facts, params, explanation) VALUES "
+                     "(:id, :id, '', 'r', 'v', :unit, '', 'violation', 'high', '{}', '{}', 'x')"),
+                {"id": run_id, "unit": f"E{run_id}"},
+            )  # fmt: skip
+    migrate(command.upgrade, "0014")
+    spans = "SELECT unit, last_run_id FROM findings ORDER BY unit"
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(spans))] == [("E1", None), ("E2", 2)]
+    migrate(command.downgrade, "0013")
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(spans))] == [("E1", 1), ("E2", 2)]

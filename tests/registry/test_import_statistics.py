@@ -1,5 +1,6 @@
-"""On PostgreSQL an import leaves planner statistics for the tables it filled (store.refresh_statistics):
-the next command must not plan on guesses until autovacuum comes round."""
+"""On PostgreSQL an import leaves planner statistics for the tables it filled
+(store.refresh_statistics): the next command must not plan on guesses until autovacuum comes
+round."""
 
 from __future__ import annotations
 

@@ -90,10 +90,10 @@ class RecordedFinding(SQLModel, table=True):
     """A finding as runs saw it: what reviewers and reports read, without re-evaluating.
 
     Stored as changes (issue 15): a row holds one finding, unchanged, from the whole run that
-    first saw it (``run_id``) to the last whole run that saw it the same (``last_run_id``), so
-    a nightly run that changes nothing writes no row. A partial or historical run keeps rows of
-    its own (``run_id == last_run_id``). Read a run's findings through
-    ``compliance.followup.findings_store.of_run``.
+    first saw it (``run_id``) to the last whole run that saw it the same (``last_run_id``; NULL
+    while the latest whole run still does), so a nightly run that changes nothing writes
+    nothing. A partial or historical run keeps rows of its own (``run_id == last_run_id``).
+    Read a run's findings through ``compliance.followup.findings_store.of_run``.
     """
 
     __tablename__ = "findings"
@@ -105,7 +105,8 @@ class RecordedFinding(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="compliance_runs.id")  # first seen
-    last_run_id: int = Field(foreign_key="compliance_runs.id")  # last seen, unchanged
+    # last whole run that saw it unchanged; NULL: still the latest one's (an open row)
+    last_run_id: int | None = Field(default=None, foreign_key="compliance_runs.id")
     digest: str = ""  # the content runs compare to extend the row instead of writing one
     rule: str
     rule_version: str

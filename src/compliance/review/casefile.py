@@ -11,7 +11,7 @@ from compliance.registry.contract import table_for_name
 from compliance.registry.hierarchy import chain_of
 from compliance.registry.places import province_label, ward_label
 from compliance.review.explain import explain
-from compliance.review.queries import _rows, _t, with_body_names
+from compliance.review.queries import _rows, _t, latest_whole_run, with_body_names
 from compliance.review.scope import Scope
 from compliance.rules.model import Rule
 from compliance.settings import today
@@ -74,14 +74,20 @@ def case_file(
         .where(findings.c.unit.in_(units))
         .group_by(findings.c.rule, findings.c.unit, findings.c.period_key)
     )
+    whole = latest_whole_run(conn)
+    open_until = whole[0] if whole else None  # an open row: still the latest whole run's
+    last_run = func.coalesce(findings.c.last_run_id, open_until)
+    runs = _t("compliance_runs")
     finding_rows = _rows(
         conn.execute(
-            select(findings, _t("compliance_runs").c.as_of.label("run_as_of"))
-            .join(_t("compliance_runs"), _t("compliance_runs").c.id == findings.c.last_run_id)
+            select(findings, runs.c.as_of.label("run_as_of"))
+            .join(runs, runs.c.id == last_run)
             .where(findings.c.id.in_(latest), scope.covers(findings))
             .order_by(findings.c.rule, findings.c.period_key)
         )
     )
+    for row in finding_rows:
+        row["last_run_id"] = row["last_run_id"] or open_until
     explain(conn, finding_rows)
     task_ids = [t["id"] for t in task_rows]
     history = _rows(

@@ -168,6 +168,8 @@ def findings_page(
         .offset((max(1, page) - 1) * PAGE_SIZE)
     )
     items = _rows(rows)
+    for item in items:  # an open row: still the latest whole run's
+        item["last_run_id"] = item["last_run_id"] or latest[0]
     explain(conn, items)
     return {"run": latest[0], "as_of": latest[1], "total": total, "page": page, "items": items}
 
