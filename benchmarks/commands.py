@@ -64,6 +64,17 @@ def timed(command: list[str], env: dict[str, str] | None = None, stdout: Path | 
     return seconds, usage.ru_maxrss / 1024, process.returncode
 
 
+def timed_import(folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """``compliance import`` of ``folder`` into the database ``env`` names, migrated first
+    (schema creation is not the import): (seconds, peak RSS in MiB)."""
+    timed([*_compliance(), "db", "upgrade"], env)
+    seconds, peak, _ = timed(
+        [*_compliance(), "import", str(folder), "--no-progress",
+         "--effective-date", AS_OF.isoformat()], env,
+    )  # fmt: skip
+    return seconds, peak
+
+
 def _fresh(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -97,11 +108,7 @@ def measure_import(folder: Path, work: Path, runs: int) -> dict[str, Any]:
     reference = ""
     for _ in range(runs):
         _fresh(database)
-        timed([*_compliance(), "db", "upgrade"], env)  # schema creation is not the import
-        seconds, peak, _ = timed(
-            [*_compliance(), "import", str(folder), "--no-progress",
-             "--effective-date", AS_OF.isoformat()], env,
-        )  # fmt: skip
+        seconds, peak = timed_import(folder, env)
         ours.append(seconds)
         peaks.append(peak)
         target = work / "bare.db"

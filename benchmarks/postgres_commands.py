@@ -27,8 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.commands import _compliance, compare_evaluate, difference, timed
+from benchmarks.commands import _compliance, compare_evaluate, difference, timed, timed_import
 from benchmarks.evaluation import AS_OF
+from benchmarks.run_commands import run_env
 
 ROOT = Path(__file__).resolve().parent.parent
 Database = Callable[[str, Path], tuple[str, Callable[[], None]]]
@@ -57,12 +58,7 @@ def measure(admin: str, new_database: Database, folder: Path, work: Path, runs: 
         for _ in range(runs):
             drop()
             url, drop = new_database(admin, work)
-            env = {"COMPLIANCE_DATABASE_URL": url}
-            timed([*_compliance(), "db", "upgrade"], env)  # schema creation is not the import
-            seconds, peak, _ = timed(
-                [*_compliance(), "import", str(folder), "--no-progress",
-                 "--effective-date", AS_OF.isoformat()], env,
-            )  # fmt: skip
+            seconds, peak = timed_import(folder, {"COMPLIANCE_DATABASE_URL": url})
             times.append(seconds)
             peaks.append(peak)
         result: dict[str, Any] = {
@@ -97,14 +93,7 @@ def _last_run(url: str) -> dict[str, Any]:
 def _runs(url: str, work: Path) -> dict[str, Any]:
     reports = work / "pg-reports"
     reports.mkdir(exist_ok=True)
-    env = {
-        "COMPLIANCE_DATABASE_URL": url,
-        "COMPLIANCE_REPORTS_DIR": str(reports),
-        "PREFECT_HOME": str(work / "prefect-temporary-pg"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    }
+    env = run_env(url, reports, work / "prefect-temporary-pg")
     # the temporary server, as for SQLite's figures: no PREFECT_API_URL while it runs
     saved = os.environ.pop("PREFECT_API_URL", None)
     try:

@@ -80,6 +80,19 @@ def _running_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("prefect server start did not answer in 120 s")
 
 
+def run_env(url: str, reports: Path, prefect_home: Path) -> dict[str, str]:
+    """What ``compliance run`` and ``report`` get: the database, the reports folder, and a
+    Prefect home of their own (a temporary server unless PREFECT_API_URL is added)."""
+    return {
+        "COMPLIANCE_DATABASE_URL": url,
+        "COMPLIANCE_REPORTS_DIR": str(reports),
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
+
+
 def measure_runs(imported: Path, work: Path, report_runs: int = 1) -> dict[str, Any]:
     """The run commands on a copy of ``imported`` (a migrated SQLite registry)."""
     database = work / "run.db"
@@ -88,14 +101,7 @@ def measure_runs(imported: Path, work: Path, report_runs: int = 1) -> dict[str, 
     registry_bytes = db_size(database)
     reports = work / "reports"
     reports.mkdir(exist_ok=True)
-    env = {
-        "COMPLIANCE_DATABASE_URL": f"sqlite:///{database}",
-        "COMPLIANCE_REPORTS_DIR": str(reports),
-        "PREFECT_HOME": str(work / "prefect-temporary"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    }
+    env = run_env(f"sqlite:///{database}", reports, work / "prefect-temporary")
     # the temporary server first (what a new user gets): no PREFECT_API_URL while it runs
     saved = os.environ.pop("PREFECT_API_URL", None)
     try:
