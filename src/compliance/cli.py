@@ -307,7 +307,12 @@ def demo(
     )
     reports = result.get("reports") or []
     if reports:
-        console.print("Báo cáo của lần chạy: " + ", ".join(reports), highlight=False)
+        console.print(
+            "Báo cáo của lần chạy: " + ", ".join(reports) + " (bản PDF được dựng khi mở lần "
+            "đầu ở trang Báo cáo của giao diện rà soát, hoặc lập ngay: compliance report "
+            "--format pdf)",
+            highlight=False,
+        )
 
 
 def _demo_summary(engine: Any) -> None:
