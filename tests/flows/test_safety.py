@@ -68,7 +68,7 @@ def counts(engine: Engine) -> dict[str, int]:
 
 def consistent(engine: Engine) -> bool:
     """Every task has its 'opened' event, every run its findings (stored as changes: a row whose
-    span covers the run): nothing half-written."""
+    span covers the run, an open span running to the latest whole run): nothing half-written."""
     with engine.connect() as conn:
         orphans = conn.execute(text(
             "SELECT count(*) FROM follow_up_tasks t WHERE NOT EXISTS "
@@ -76,7 +76,8 @@ def consistent(engine: Engine) -> bool:
         )).scalar_one()  # fmt: off
         empty_runs = conn.execute(text(
             "SELECT count(*) FROM compliance_runs r WHERE NOT EXISTS "
-            "(SELECT 1 FROM findings f WHERE f.run_id <= r.id AND f.last_run_id >= r.id)"
+            "(SELECT 1 FROM findings f WHERE f.run_id <= r.id "
+            "AND (f.last_run_id IS NULL OR f.last_run_id >= r.id))"
         )).scalar_one()  # fmt: off
     return orphans == 0 and empty_runs == 0
 
