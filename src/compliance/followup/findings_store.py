@@ -98,7 +98,7 @@ def record_findings(
                 kept.add(row_id)
         insert_rows(conn, FINDINGS, fresh, memo)
     if previous is not None:
-        _extend(conn, previous, [i for i in seen.values() if i not in kept])
+        _close_dropped(conn, previous, [i for i in seen.values() if i not in kept])
 
 
 def _texts(conn: Connection, findings: Sequence[Finding]) -> dict[str, str]:
@@ -165,7 +165,7 @@ def _rows_of(conn: Connection, previous: int) -> dict[tuple[str, str, str, str],
     }
 
 
-def _extend(conn: Connection, previous: int, dropped: list[int]) -> None:
+def _close_dropped(conn: Connection, previous: int, dropped: list[int]) -> None:
     """The previous whole run's rows run on, open-ended, except those not found again
     unchanged (``dropped``, few on a nightly run), which close at ``previous``. An unchanged
     rerun writes nothing: updating every row's last run made SQLite split its packed pages

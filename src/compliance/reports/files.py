@@ -37,10 +37,11 @@ from compliance.targets.load import LoadedTarget, load_targets
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "xlsx")
-_NAME = re.compile(
+# What report_name() writes; the web UI serves only files named so.
+REPORT_NAME = re.compile(
     r"^bao-cao-(?P<scope>[0-9a-z-]+)-(?P<day>\d{4}-\d{2}-\d{2})\.(?P<ext>html|pdf|xlsx)$"
 )
-_PENDING = re.compile(r"^\.(?P<name>bao-cao-[0-9a-z-]+-\d{4}-\d{2}-\d{2}\.pdf)\.html$")
+_PENDING = (".", ".html")  # a PDF's HTML kept by a run: ".NAME.pdf.html" (pending_pdf)
 _LAYING_OUT = threading.Lock()  # one PDF at a time per process: each takes a core
 
 
@@ -98,7 +99,8 @@ def render(report: ReportData, fmt: Format) -> bytes:
 def pending_pdf(path: Path) -> Path:
     """Where a run keeps the HTML of the PDF ``path`` until it is first opened (hidden, so
     nothing lists it as a report)."""
-    return path.with_name(f".{path.name}.html")
+    prefix, suffix = _PENDING
+    return path.with_name(f"{prefix}{path.name}{suffix}")
 
 
 def finish_pdf(path: Path) -> bool:
@@ -224,10 +226,12 @@ def latest_reports(directory: Path, province: str | None = None) -> dict[str, Pa
     if not directory.is_dir():
         return {}
     found: dict[str, tuple[str, float, Path]] = {}
+    prefix, suffix = _PENDING
     for found_path in directory.iterdir():
-        pending = _PENDING.match(found_path.name)  # a PDF made when first opened
-        path = found_path.with_name(pending["name"]) if pending else found_path
-        match = _NAME.match(path.name)
+        path = found_path
+        if found_path.name.startswith(prefix) and found_path.name.endswith(suffix):
+            path = found_path.with_name(found_path.name[len(prefix) : -len(suffix)])  # pending PDF
+        match = REPORT_NAME.match(path.name)
         if not match or province is not None and match["scope"] != province:
             continue
         key = (match["day"], found_path.stat().st_mtime)

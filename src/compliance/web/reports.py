@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import tempfile
 import threading
 import time
@@ -29,6 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from compliance.accounts import Account
 from compliance.reports.files import (
     FORMATS,
+    REPORT_NAME,
     check_province,
     finish_pdf,
     latest_reports,
@@ -45,7 +45,6 @@ logger = logging.getLogger(__name__)
 Reader = Annotated[Account, Depends(require(*READERS))]
 Operator = Annotated[Account, Depends(require(*OPERATORS))]
 NATIONWIDE = "ca-nuoc"
-_FILE = re.compile(r"^bao-cao-(?P<scope>[0-9a-z-]+)-\d{4}-\d{2}-\d{2}\.(html|pdf|xlsx)$")
 MEDIA = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -73,7 +72,7 @@ def reports_page(request: Request, account: Reader) -> HTMLResponse:
     folder = _folder()
     found: dict[str, dict[str, Path]] = {}
     names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    for scope in sorted({m["scope"] for n in names if (m := _FILE.match(n))}):
+    for scope in sorted({m["scope"] for n in names if (m := REPORT_NAME.match(n))}):
         if allowed is None or scope in allowed:
             found[scope] = latest_reports(folder, scope)
     return _page(
@@ -91,7 +90,7 @@ def reports_page(request: Request, account: Reader) -> HTMLResponse:
 def report_file(
     request: Request, account: Reader, name: Annotated[str, PathParam(max_length=100)]
 ) -> FileResponse:
-    match = _FILE.match(name)
+    match = REPORT_NAME.match(name)
     path = _folder() / name
     if match is None:
         raise HTTPException(404, "Không có báo cáo này.")
